@@ -1,0 +1,53 @@
+import type { ImageRecord, NewImage } from '../core/image-record.js';
+
+/**
+ * Where channels' images live and how they reach every relay process: the one interface between the core and
+ * storage. It is shaped for several processes sharing channels (the Redis backend): ids are issued by the
+ * backend, history is read from it, and every process hears of every append through `listen`.
+ */
+export interface ChannelBackend {
+  /** Stores an image as its channel's newest, issuing its event id. Resolves once it is stored. */
+  append(image: NewImage): Promise<ImageRecord>;
+
+  /** The channel's newest image, if it holds any. */
+  latest(channel: string): Promise<ImageRecord | undefined>;
+
+  /**
+   * The channel's retained images with ids after `afterId`, oldest first. When `afterId` is older than everything
+   * retained, that is all of the channel's history; when it is the newest id or later, nothing.
+   */
+  readAfter(channel: string, afterId: string): Promise<ImageRecord[]>;
+
+  /**
+   * Registers a listener for every image appended to any channel, by this process or another sharing the
+   * backend, in each channel's order. Returns a function that unregisters it.
+   */
+  listen(listener: (image: ImageRecord) => void): () => void;
+
+  /** Releases what the backend holds (connections, timers). */
+  close(): Promise<void>;
+}
+
+/** Bounds on what history a backend keeps. The newest image of a channel is never evicted. */
+export interface HistoryLimits {
+  /** Images kept per channel, newest included. */
+  readonly maxImagesPerChannel: number;
+  /** Bytes kept per channel (see `retainedSize`). */
+  readonly maxBytesPerChannel: number;
+  /** Bytes kept over all channels: the oldest images anywhere go first. */
+  readonly maxTotalBytes: number;
+  /** Channels holding images at once; a publish to a new channel past this is refused. */
+  readonly maxChannels: number;
+}
+
+/**
+ * Enough for a short look back in a viewer's history strip and for a reconnect after a network blip at a few
+ * images per second, without turning the relay into an archive.
+ */
+export const DEFAULT_HISTORY_MAX_IMAGES = 50;
+/** Several 4K camera frames, or hundreds of thumbnails-sized images. */
+export const DEFAULT_HISTORY_MAX_BYTES = 64 * 1024 * 1024;
+/** Sized for a small VM: a relay is usually one of several services on a host. */
+export const DEFAULT_HISTORY_TOTAL_BYTES = 512 * 1024 * 1024;
+/** Channels are cheap, but each holds at least its latest image, so their number bounds memory too. */
+export const DEFAULT_MAX_CHANNELS = 1000;

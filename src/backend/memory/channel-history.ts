@@ -1,0 +1,52 @@
+import { compareEventIds } from '../../core/event-id.js';
+import type { ImageRecord } from '../../core/image-record.js';
+import { retainedSize } from '../../core/retained-size.js';
+
+/** One channel's retained images, oldest first, with their total retained size. */
+export class ChannelHistory {
+  private readonly images: ImageRecord[] = [];
+  private heldBytes = 0;
+
+  get size(): number {
+    return this.images.length;
+  }
+
+  get bytes(): number {
+    return this.heldBytes;
+  }
+
+  get latest(): ImageRecord | undefined {
+    return this.images[this.images.length - 1];
+  }
+
+  /** The oldest image that may be evicted: never the newest, which late joiners must still get. */
+  get evictable(): ImageRecord | undefined {
+    return this.images.length > 1 ? this.images[0] : undefined;
+  }
+
+  push(image: ImageRecord): void {
+    this.images.push(image);
+    this.heldBytes += retainedSize(image);
+  }
+
+  /** Removes the oldest image; returns the bytes freed. */
+  evictOldest(): number {
+    const evicted = this.images.shift();
+    if (!evicted) return 0;
+    const freed = retainedSize(evicted);
+    this.heldBytes -= freed;
+    return freed;
+  }
+
+  /** Images newer than `afterId`, oldest first (binary search: history is in id order). */
+  after(afterId: string): ImageRecord[] {
+    let low = 0;
+    let high = this.images.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareEventIds(this.images[middle]!.id, afterId) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return this.images.slice(low);
+  }
+}

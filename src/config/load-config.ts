@@ -1,0 +1,101 @@
+import { parseArgs } from 'node:util';
+import { OPTION_SPECS, type OptionName, type OptionSpec } from './options.js';
+import type { RelayConfig } from './relay-config.js';
+
+/** A setting that cannot be used; the message names the flag or variable it came from. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const BYTE_UNITS: Record<string, number> = {
+  '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3,
+  gib: 1024 ** 3,
+};
+
+function parseValue(spec: OptionSpec, raw: string, source: string): string | number {
+  const fail = (expected: string): never => {
+    throw new ConfigError(`${source}: "${raw}" is not ${expected}`);
+  };
+  let value: string | number;
+  switch (spec.kind) {
+    case 'string':
+      if (raw.trim() === '') fail('a value');
+      return raw;
+    case 'log-level':
+      if (!(LOG_LEVELS as readonly string[]).includes(raw)) fail(`one of ${LOG_LEVELS.join(', ')}`);
+      return raw;
+    case 'integer':
+      if (!/^\d+$/.test(raw.trim())) fail('a whole number');
+      value = Number(raw);
+      break;
+    case 'bytes': {
+      const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(raw.trim());
+      const unit = match ? BYTE_UNITS[match[2]!.toLowerCase()] : undefined;
+      if (!match || unit === undefined) fail('a size such as 16MiB, 512KiB or 1048576');
+      value = Math.round(Number(match![1]) * unit!);
+      break;
+    }
+  }
+  if (!Number.isSafeInteger(value)) fail('a usable number');
+  if (spec.min !== undefined && value < spec.min) fail(`at least ${spec.min}`);
+  if (spec.max !== undefined && value > spec.max) fail(`at most ${spec.max}`);
+  return value;
+}
+
+/**
+ * Builds the relay's configuration from command-line flags, then environment variables, then defaults
+ * (in that order of precedence). The only place that reads the environment.
+ */
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): RelayConfig {
+  const specs = Object.entries(OPTION_SPECS) as [OptionName, OptionSpec][];
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({
+      args: [...argv],
+      options: Object.fromEntries(specs.map(([, spec]) => [spec.flag, { type: 'string' as const }])),
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+
+  const settings = {} as Record<OptionName, string | number>;
+  for (const [name, spec] of specs) {
+    const flagValue = flags[spec.flag];
+    const envName = spec.env.find((variable) => env[variable] !== undefined && env[variable] !== '');
+    if (typeof flagValue === 'string') settings[name] = parseValue(spec, flagValue, `--${spec.flag}`);
+    else if (envName) settings[name] = parseValue(spec, env[envName]!, envName);
+    else settings[name] = spec.defaultValue;
+  }
+  return toRelayConfig(settings);
+}
+
+/** The defaults alone, with overrides: what tests and embedders start from. */
+export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
+  return { ...loadConfig([], {}), ...overrides };
+}
+
+function toRelayConfig(settings: Record<OptionName, string | number>): RelayConfig {
+  const number = (name: OptionName): number => settings[name] as number;
+  return {
+    port: number('port'),
+    host: settings.host as string,
+    maxImageBytes: number('maxImageBytes'),
+    history: {
+      maxImagesPerChannel: number('historyImages'),
+      maxBytesPerChannel: number('historyBytes'),
+      maxTotalBytes: number('memoryBudget'),
+      maxChannels: number('maxChannels'),
+    },
+    delivery: {
+      queueMaxImages: number('queueImages'),
+      queueMaxBytes: number('queueBytes'),
+      stuckTimeoutMs: number('stuckTimeoutMs'),
+    },
+    heartbeatIntervalMs: number('heartbeatMs'),
+    retryMs: number('retryMs'),
+    logLevel: settings.logLevel as RelayConfig['logLevel'],
+  };
+}

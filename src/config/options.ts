@@ -1,0 +1,91 @@
+import {
+  DEFAULT_HISTORY_MAX_BYTES,
+  DEFAULT_HISTORY_MAX_IMAGES,
+  DEFAULT_HISTORY_TOTAL_BYTES,
+  DEFAULT_MAX_CHANNELS,
+} from '../backend/channel-backend.js';
+import {
+  DEFAULT_QUEUE_MAX_BYTES,
+  DEFAULT_QUEUE_MAX_IMAGES,
+  DEFAULT_STUCK_TIMEOUT_MS,
+} from '../core/delivery/delivery-limits.js';
+import {
+  DEFAULT_HEARTBEAT_INTERVAL_MS,
+  DEFAULT_HOST,
+  DEFAULT_MAX_IMAGE_BYTES,
+  DEFAULT_PORT,
+  DEFAULT_RETRY_MS,
+} from './relay-config.js';
+
+export type OptionKind = 'integer' | 'bytes' | 'string' | 'log-level';
+
+/** One setting of the relay: its flag, its environment variables (first found wins) and its default. */
+export interface OptionSpec {
+  readonly flag: string;
+  readonly env: readonly string[];
+  readonly kind: OptionKind;
+  readonly defaultValue: string | number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly description: string;
+}
+
+const MiB = 1024 * 1024;
+
+/** The table every source of configuration (flags, environment, --help) is read from. */
+export const OPTION_SPECS = {
+  port: {
+    flag: 'port', env: ['IMAGE_RELAY_PORT', 'PORT'], kind: 'integer', defaultValue: DEFAULT_PORT, min: 0, max: 65535,
+    description: 'TCP port to listen on (0 picks a free one)',
+  },
+  host: {
+    flag: 'host', env: ['IMAGE_RELAY_HOST', 'HOST'], kind: 'string', defaultValue: DEFAULT_HOST,
+    description: 'Address to listen on; "::" is every interface, "127.0.0.1" this machine only',
+  },
+  maxImageBytes: {
+    flag: 'max-image-bytes', env: ['IMAGE_RELAY_MAX_IMAGE_BYTES'], kind: 'bytes', defaultValue: DEFAULT_MAX_IMAGE_BYTES,
+    min: 1, max: 1024 * MiB, description: 'Largest image accepted, decoded (e.g. 16MiB)',
+  },
+  historyImages: {
+    flag: 'history-images', env: ['IMAGE_RELAY_HISTORY_IMAGES'], kind: 'integer',
+    defaultValue: DEFAULT_HISTORY_MAX_IMAGES, min: 1, max: 100_000, description: 'Images kept per channel for replay',
+  },
+  historyBytes: {
+    flag: 'history-bytes', env: ['IMAGE_RELAY_HISTORY_BYTES'], kind: 'bytes', defaultValue: DEFAULT_HISTORY_MAX_BYTES,
+    min: 1, description: 'Bytes kept per channel for replay',
+  },
+  memoryBudget: {
+    flag: 'memory-budget', env: ['IMAGE_RELAY_MEMORY_BUDGET'], kind: 'bytes', defaultValue: DEFAULT_HISTORY_TOTAL_BYTES,
+    min: 1, description: 'Bytes of history kept over all channels; the oldest images anywhere go first',
+  },
+  maxChannels: {
+    flag: 'max-channels', env: ['IMAGE_RELAY_MAX_CHANNELS'], kind: 'integer', defaultValue: DEFAULT_MAX_CHANNELS,
+    min: 1, max: 1_000_000, description: 'Channels holding images at once',
+  },
+  queueImages: {
+    flag: 'queue-images', env: ['IMAGE_RELAY_QUEUE_IMAGES'], kind: 'integer', defaultValue: DEFAULT_QUEUE_MAX_IMAGES,
+    min: 1, max: 10_000, description: 'Images waiting for a slow viewer before older ones are skipped',
+  },
+  queueBytes: {
+    flag: 'queue-bytes', env: ['IMAGE_RELAY_QUEUE_BYTES'], kind: 'bytes', defaultValue: DEFAULT_QUEUE_MAX_BYTES,
+    min: 1, description: 'Bytes waiting for a slow viewer before older images are skipped',
+  },
+  stuckTimeoutMs: {
+    flag: 'stuck-timeout-ms', env: ['IMAGE_RELAY_STUCK_TIMEOUT_MS'], kind: 'integer',
+    defaultValue: DEFAULT_STUCK_TIMEOUT_MS, min: 100, description: 'Disconnect a viewer that takes nothing this long',
+  },
+  heartbeatMs: {
+    flag: 'heartbeat-ms', env: ['IMAGE_RELAY_HEARTBEAT_MS'], kind: 'integer', defaultValue: DEFAULT_HEARTBEAT_INTERVAL_MS,
+    min: 100, description: 'Interval of the keep-alive comment on idle streams',
+  },
+  retryMs: {
+    flag: 'retry-ms', env: ['IMAGE_RELAY_RETRY_MS'], kind: 'integer', defaultValue: DEFAULT_RETRY_MS, min: 0,
+    description: 'Reconnection delay suggested to EventSource clients',
+  },
+  logLevel: {
+    flag: 'log-level', env: ['IMAGE_RELAY_LOG_LEVEL', 'LOG_LEVEL'], kind: 'log-level', defaultValue: 'info',
+    description: 'fatal, error, warn, info, debug, trace or silent',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+export type OptionName = keyof typeof OPTION_SPECS;

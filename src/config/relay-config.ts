@@ -1,0 +1,28 @@
+import type { HistoryLimits } from '../backend/channel-backend.js';
+import type { DeliveryLimits } from '../core/delivery/delivery-limits.js';
+
+/** Everything a relay instance needs to know, validated once at start-up (see load-config.ts). */
+export interface RelayConfig {
+  readonly port: number;
+  readonly host: string;
+  /** Largest image accepted, in decoded bytes. */
+  readonly maxImageBytes: number;
+  readonly history: HistoryLimits;
+  readonly delivery: DeliveryLimits;
+  /** Interval of the SSE comment sent to idle streams (milliseconds). */
+  readonly heartbeatIntervalMs: number;
+  /** The `retry:` hint sent to EventSource clients (milliseconds). */
+  readonly retryMs: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** The original design's port. */
+export const DEFAULT_PORT = 8081;
+/** All interfaces, like the original `:8081`; start-up says so, since that makes the relay open to the network. */
+export const DEFAULT_HOST = '::';
+/** Covers a 12-megapixel PNG screenshot or a 4K camera frame with room to spare. */
+export const DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
+/** Common proxy idle timeouts are 30-60 s (nginx proxy_read_timeout: 60 s); 15 s stays well inside them. */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
+/** Browsers default to about 3 s; a relay restart usually takes about one. */
+export const DEFAULT_RETRY_MS = 2_000;

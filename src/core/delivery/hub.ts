@@ -1,0 +1,158 @@
+import type { ChannelBackend } from '../../backend/channel-backend.js';
+import { RelayError } from '../errors.js';
+import { parseEventId } from '../event-id.js';
+import type { ImageRecord, NewImage } from '../image-record.js';
+import type { DeliveryLimits } from './delivery-limits.js';
+import type { FrameEncoder, FrameSink } from './frame-sink.js';
+import { Subscriber, type CloseReason, type SubscriberStats } from './subscriber.js';
+
+export interface HubOptions {
+  readonly delivery: DeliveryLimits;
+  /** Bytes written to every idle viewer every `intervalMs` (an SSE comment), so proxies keep the stream open. */
+  readonly heartbeat: { readonly intervalMs: number; readonly frame: Uint8Array };
+}
+
+export interface SubscribeRequest {
+  readonly channel: string;
+  /** The last id the viewer saw; images after it that history still holds are replayed. Ignored if malformed. */
+  readonly lastEventId?: string | undefined;
+  readonly sink: FrameSink;
+  readonly encode: FrameEncoder<ImageRecord>;
+  /** Aborted when the viewer goes away. */
+  readonly signal: AbortSignal;
+}
+
+export interface Subscription {
+  /** Settles when the subscription ends, with why and what it delivered. */
+  readonly ended: Promise<{ reason: CloseReason; stats: SubscriberStats }>;
+}
+
+interface Viewer {
+  readonly subscriber: Subscriber;
+  /** Live images that arrived while the backlog was being read; null once the viewer is live. */
+  pending: ImageRecord[] | null;
+}
+
+/**
+ * The relay's core: publishes into the backend and fans every stored image out to this process's viewers.
+ * It knows nothing of HTTP; viewers reach it as FrameSinks.
+ */
+export class Hub {
+  private readonly viewersByChannel = new Map<string, Set<Viewer>>();
+  private readonly stopListening: () => void;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(
+    private readonly backend: ChannelBackend,
+    private readonly options: HubOptions,
+  ) {
+    this.stopListening = backend.listen((image) => this.fanOut(image));
+    this.heartbeatTimer = setInterval(() => this.beat(), options.heartbeat.intervalMs);
+    this.heartbeatTimer.unref();
+  }
+
+  /** Stores an image; resolves with its record and how many of this process's viewers it was sent to. */
+  async publish(image: NewImage): Promise<{ record: ImageRecord; viewers: number }> {
+    if (this.closing) throw new RelayError('shutting_down');
+    const record = await this.backend.append(image);
+    return { record, viewers: this.viewerCount(image.channel) };
+  }
+
+  viewerCount(channel: string): number {
+    return this.viewersByChannel.get(channel)?.size ?? 0;
+  }
+
+  get totalViewers(): number {
+    let total = 0;
+    for (const viewers of this.viewersByChannel.values()) total += viewers.size;
+    return total;
+  }
+
+  /**
+   * Adds a viewer. It first gets what it missed (after `lastEventId`) or, without an id, the channel's latest
+   * image; live images that arrive meanwhile are held and sent after, each image once, in order.
+   */
+  subscribe(request: SubscribeRequest): Subscription {
+    if (this.closing) throw new RelayError('shutting_down');
+    let settle!: (value: { reason: CloseReason; stats: SubscriberStats }) => void;
+    const ended = new Promise<{ reason: CloseReason; stats: SubscriberStats }>((resolve) => (settle = resolve));
+
+    const viewers = this.viewersOf(request.channel);
+    const subscriber: Subscriber = new Subscriber(request.sink, request.encode, this.options.delivery, (reason) => {
+      viewers.delete(viewer);
+      if (viewers.size === 0 && this.viewersByChannel.get(request.channel) === viewers) {
+        this.viewersByChannel.delete(request.channel);
+      }
+      request.signal.removeEventListener('abort', onAbort);
+      settle({ reason, stats: subscriber.stats });
+    });
+    const viewer: Viewer = { subscriber, pending: [] };
+    viewers.add(viewer);
+    const onAbort = (): void => subscriber.close('client_closed');
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    if (request.signal.aborted) onAbort();
+
+    void this.sendBacklog(request.channel, request.lastEventId, viewer);
+    return { ended };
+  }
+
+  /** Ends every stream and stops listening; later publishes and subscriptions are refused. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.heartbeatTimer);
+    this.stopListening();
+    for (const viewers of [...this.viewersByChannel.values()]) {
+      for (const viewer of [...viewers]) viewer.subscriber.close('shutdown');
+    }
+  }
+
+  private viewersOf(channel: string): Set<Viewer> {
+    let viewers = this.viewersByChannel.get(channel);
+    if (!viewers) {
+      viewers = new Set();
+      this.viewersByChannel.set(channel, viewers);
+    }
+    return viewers;
+  }
+
+  private async sendBacklog(channel: string, lastEventId: string | undefined, viewer: Viewer): Promise<void> {
+    let backlog: ImageRecord[];
+    try {
+      if (lastEventId !== undefined && parseEventId(lastEventId)) {
+        backlog = await this.backend.readAfter(channel, lastEventId);
+      } else {
+        const latest = await this.backend.latest(channel);
+        backlog = latest ? [latest] : [];
+      }
+    } catch {
+      // The backend could not be read (Redis down): the viewer stays connected and gets live images.
+      backlog = [];
+    }
+    const pending = viewer.pending ?? [];
+    viewer.pending = null;
+    const replayed = lastEventId !== undefined;
+    for (const image of backlog) viewer.subscriber.deliver(image, replayed);
+    for (const image of pending) viewer.subscriber.deliver(image);
+  }
+
+  private fanOut(image: ImageRecord): void {
+    const viewers = this.viewersByChannel.get(image.channel);
+    if (!viewers) return;
+    for (const viewer of viewers) {
+      if (!viewer.pending) {
+        viewer.subscriber.deliver(image);
+      } else {
+        // Bounded like a viewer's queue: a backlog read that hangs (a slow backend) must not pin images.
+        viewer.pending.push(image);
+        if (viewer.pending.length > this.options.delivery.queueMaxImages) viewer.pending.shift();
+      }
+    }
+  }
+
+  private beat(): void {
+    for (const viewers of this.viewersByChannel.values()) {
+      for (const viewer of viewers) viewer.subscriber.writeControl(this.options.heartbeat.frame);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import { compareEventIds } from '../event-id.js';
+import type { ImageRecord } from '../image-record.js';
+import type { DeliveryLimits } from './delivery-limits.js';
+import type { FrameEncoder, FrameSink } from './frame-sink.js';
+
+export type CloseReason = 'client_closed' | 'stuck' | 'shutdown';
+
+export interface SubscriberStats {
+  /** Images written to the transport. */
+  readonly delivered: number;
+  /** Images dropped from this viewer's queue because newer ones arrived while it was behind. */
+  readonly skipped: number;
+}
+
+/**
+ * One viewer of one channel: bounded queues in front of a FrameSink.
+ *
+ * It writes only while the sink accepts, and waits for drain otherwise, so the socket never buffers more than
+ * one frame beyond its high-water mark. While it waits, live images queue; past the queue limits the oldest
+ * waiting live images are skipped (latest wins). Replayed images (what a reconnecting viewer asked for by
+ * Last-Event-ID) are never skipped: they are history's own buffers, so holding them costs no extra memory, and
+ * they are sent first. If the sink takes nothing for `stuckTimeoutMs`, the viewer is cut off.
+ * Images are delivered once each, in id order, whatever mix of backlog and live images reaches it.
+ */
+export class Subscriber {
+  private readonly replayQueue: ImageRecord[] = [];
+  private readonly queue: ImageRecord[] = [];
+  private queuedBytes = 0;
+  private lastQueuedId: string | undefined;
+  private waitingForDrain = false;
+  private stuckTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private deliveredCount = 0;
+  private skippedCount = 0;
+
+  constructor(
+    private readonly sink: FrameSink,
+    private readonly encode: FrameEncoder<ImageRecord>,
+    private readonly limits: DeliveryLimits,
+    private readonly onClose: (reason: CloseReason) => void,
+  ) {}
+
+  get stats(): SubscriberStats {
+    return { delivered: this.deliveredCount, skipped: this.skippedCount };
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /**
+   * Queues an image unless this viewer already has it or something newer.
+   * @param replayed true for history the viewer asked for, which is never skipped.
+   */
+  deliver(image: ImageRecord, replayed = false): void {
+    if (this.closed) return;
+    if (this.lastQueuedId !== undefined && compareEventIds(image.id, this.lastQueuedId) <= 0) return;
+    this.lastQueuedId = image.id;
+    if (replayed) {
+      this.replayQueue.push(image);
+    } else {
+      this.queue.push(image);
+      this.queuedBytes += image.bytes.length;
+      this.skipStaleImages();
+    }
+    this.flush();
+  }
+
+  /** Writes a frame that is not an image (a heartbeat), only if the transport is not already backed up. */
+  writeControl(frame: Uint8Array): void {
+    if (this.closed || this.waitingForDrain) return;
+    if (!this.sink.write(frame)) this.waitForDrain();
+  }
+
+  close(reason: CloseReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.stuckTimer);
+    this.replayQueue.length = 0;
+    this.queue.length = 0;
+    this.queuedBytes = 0;
+    // A stuck socket cannot flush a graceful end, so it is destroyed; the others get a clean end of stream.
+    this.sink.close(reason === 'stuck' ? 'abort' : 'end');
+    this.onClose(reason);
+  }
+
+  private skipStaleImages(): void {
+    while (
+      this.queue.length > 1 &&
+      (this.queue.length > this.limits.queueMaxImages || this.queuedBytes > this.limits.queueMaxBytes)
+    ) {
+      const skipped = this.queue.shift()!;
+      this.queuedBytes -= skipped.bytes.length;
+      this.skippedCount += 1;
+    }
+  }
+
+  private flush(): void {
+    while (!this.waitingForDrain && !this.closed) {
+      let image = this.replayQueue.shift();
+      if (!image) {
+        image = this.queue.shift();
+        if (!image) return;
+        this.queuedBytes -= image.bytes.length;
+      }
+      this.deliveredCount += 1;
+      if (!this.sink.write(this.encode(image))) this.waitForDrain();
+    }
+  }
+
+  private waitForDrain(): void {
+    this.waitingForDrain = true;
+    this.stuckTimer = setTimeout(() => this.close('stuck'), this.limits.stuckTimeoutMs);
+    this.stuckTimer.unref();
+    this.sink.waitForDrain(() => {
+      clearTimeout(this.stuckTimer);
+      this.waitingForDrain = false;
+      this.flush();
+    });
+  }
+}

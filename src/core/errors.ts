@@ -1,0 +1,46 @@
+/**
+ * The error catalogue: every refusal the relay can give, with a stable code, the HTTP status the edge maps it
+ * to, and a message that tells the caller what to do. The core throws `RelayError`; one place in the HTTP edge
+ * writes it as `{"error": code, "message": text}`. The status lives here (not in the edge) so that the CLI and
+ * client library can map codes the same way.
+ */
+export const ERRORS = {
+  invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  missing_image_src: { status: 400, message: 'The JSON body needs an "imageSrc" string holding a data: URL.' },
+  invalid_channel: {
+    status: 400,
+    message: 'Channel names are 1-64 characters of letters, digits, "-", "_" and ".".',
+  },
+  not_a_data_url: { status: 400, message: 'imageSrc must be a data: URL such as "data:image/png;base64,...".' },
+  not_base64: { status: 400, message: 'The data: URL must be base64-encoded (";base64," before the data).' },
+  invalid_base64: { status: 400, message: 'The data: URL payload is not valid, padded base64.' },
+  empty_image: { status: 400, message: 'The image is empty.' },
+  unsupported_media_type: { status: 415, message: 'Send the image as application/json with a data: URL.' },
+  not_an_image: { status: 415, message: 'The bytes are not an image (accepted: PNG, JPEG, GIF, WebP, AVIF).' },
+  unsupported_image_type: {
+    status: 415,
+    message: 'This image type is not accepted (accepted: PNG, JPEG, GIF, WebP, AVIF).',
+  },
+  unreadable_image: { status: 415, message: 'The image header is damaged: its dimensions cannot be read.' },
+  image_too_large: { status: 413, message: 'The image is larger than this relay accepts.' },
+  bad_request: { status: 400, message: 'The request could not be understood.' },
+  not_found: { status: 404, message: 'Nothing is served at this address.' },
+  too_many_channels: { status: 429, message: 'This relay holds as many channels as it is configured to.' },
+  shutting_down: { status: 503, message: 'The relay is shutting down; try again shortly.' },
+  internal_error: { status: 500, message: 'The relay failed to handle this request; it has been logged.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class RelayError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+
+  /** @param detail replaces the catalogue message when the caller can be told something more precise. */
+  constructor(code: ErrorCode, detail?: string) {
+    super(detail ?? ERRORS[code].message);
+    this.name = 'RelayError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+  }
+}

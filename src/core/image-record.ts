@@ -1,0 +1,25 @@
+import type { ImageType } from './image/image-type.js';
+
+/** An image as a publisher hands it to the relay, checked but not yet stored. */
+export interface NewImage {
+  readonly channel: string;
+  readonly bytes: Buffer;
+  readonly type: ImageType;
+  readonly width: number;
+  readonly height: number;
+  /** The data: URL header to show original-stream viewers, e.g. "data:image/png;base64" (as a JSON client sent it). */
+  readonly dataUrlHeader: string;
+}
+
+/** An image once a backend has stored it: it now has its place in the channel's order. */
+export interface ImageRecord extends NewImage {
+  /** Event id, see event-id.ts. */
+  readonly id: string;
+  /** Milliseconds since the epoch, when the backend stored it. */
+  readonly publishedAt: number;
+}
+
+/** The data: URL header for bytes that arrived without one (binary uploads). */
+export function dataUrlHeaderFor(type: ImageType): string {
+  return `data:${type};base64`;
+}

@@ -1,0 +1,22 @@
+import { RelayError } from '../errors.js';
+import type { NewImage } from '../image-record.js';
+import { parseDataUrl } from './data-url.js';
+import { validateImage } from './validate-image.js';
+
+/**
+ * The original API's ingest: a data: URL from a JSON body, checked down to its bytes. The URL's header is kept
+ * as sent so that original-stream viewers receive the data: URL exactly as it was published.
+ */
+export function imageFromDataUrl(channel: string, dataUrl: string, maxImageBytes: number): NewImage {
+  const parsed = parseDataUrl(dataUrl, maxImageBytes);
+  // The bytes decide the type, but a header declaring something else (text/html, SVG) is refused rather than
+  // relayed: the original stream hands this URL to browsers as it is.
+  if (parsed.declaredType !== '' && !parsed.declaredType.startsWith('image/')) {
+    throw new RelayError('not_an_image', `The data: URL declares ${parsed.declaredType}, not an image type.`);
+  }
+  if (parsed.declaredType === 'image/svg+xml') {
+    throw new RelayError('unsupported_image_type', 'SVG can carry scripts, so it is never relayed.');
+  }
+  const facts = validateImage(parsed.bytes);
+  return { channel, bytes: parsed.bytes, ...facts, dataUrlHeader: parsed.header };
+}

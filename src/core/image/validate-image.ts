@@ -1,0 +1,30 @@
+import { RelayError } from '../errors.js';
+import { readImageDimensions } from './dimensions.js';
+import { isAcceptedImageType, type ImageType } from './image-type.js';
+import { sniffImageType } from './sniff.js';
+
+export interface ImageFacts {
+  readonly type: ImageType;
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * Decides from the bytes alone what an upload is. The declared type is never trusted: a browser shown a
+ * mislabelled upload may sniff it as HTML or SVG, both of which can run scripts (hence SVG is refused outright).
+ */
+export function validateImage(bytes: Uint8Array): ImageFacts {
+  if (bytes.length === 0) throw new RelayError('empty_image');
+  const sniffed = sniffImageType(bytes);
+  if (sniffed === undefined) throw new RelayError('not_an_image');
+  if (!isAcceptedImageType(sniffed)) {
+    throw new RelayError(
+      'unsupported_image_type',
+      `${sniffed} is not accepted (accepted: PNG, JPEG, GIF, WebP, AVIF).` +
+        (sniffed === 'image/svg+xml' ? ' SVG can carry scripts, so it is never relayed.' : ''),
+    );
+  }
+  const dimensions = readImageDimensions(bytes, sniffed);
+  if (!dimensions) throw new RelayError('unreadable_image');
+  return { type: sniffed, width: dimensions.width, height: dimensions.height };
+}

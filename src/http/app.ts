@@ -1,0 +1,31 @@
+import cors from '@fastify/cors';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { installErrorResponses } from './error-response.js';
+import type { RelayContext, RouteModule } from './relay-context.js';
+import { healthRoutes } from './routes/health.js';
+import { originalApiRoutes } from './routes/original-api.js';
+
+/** Every feature's routes; adding a feature is adding a line here. */
+const ROUTE_MODULES: readonly RouteModule[] = [() => healthRoutes, originalApiRoutes];
+
+/** The HTTP edge: Fastify with our error responses, CORS and the route table, around a core it only calls. */
+export async function buildHttpApp(context: RelayContext, logger: Logger): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One log line per publish and per viewer is written by the routes; per-request lines would double them.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Idle keep-alive sockets would otherwise hold close() open after the streams have ended.
+    forceCloseConnections: true,
+  });
+  installErrorResponses(app);
+
+  // Only JSON bodies until a route says otherwise: a text/plain body to /receive-image is refused with 415.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+
+  // The original design answered every origin; the browser page usually lives on another one.
+  await app.register(cors, { origin: '*', methods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'], maxAge: 86_400 });
+  for (const routes of ROUTE_MODULES) await app.register(routes(context));
+  return app;
+}

@@ -1,0 +1,35 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { RelayError, type ErrorCode } from '../core/errors.js';
+
+/** Fastify's own request errors, in the words of our catalogue. */
+const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'image_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+};
+
+/** The one place a refusal becomes a response: `{"error": code, "message": text}` with the catalogue's status. */
+export function sendRelayError(reply: FastifyReply, error: RelayError): FastifyReply {
+  return reply.code(error.status).type('application/json; charset=utf-8').send({ error: error.code, message: error.message });
+}
+
+function toRelayError(error: FastifyError | RelayError | Error): RelayError {
+  if (error instanceof RelayError) return error;
+  const code = 'code' in error && typeof error.code === 'string' ? FASTIFY_ERROR_CODES[error.code] : undefined;
+  if (code) return new RelayError(code);
+  const status = 'statusCode' in error ? Number(error.statusCode) : 500;
+  // Fastify's other 4xx messages (bad headers, bad content length) are safe and precise; anything else is ours.
+  if (status >= 400 && status < 500) return new RelayError('bad_request', error.message);
+  return new RelayError('internal_error');
+}
+
+export function installErrorResponses(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | RelayError, request, reply) => {
+    const relayError = toRelayError(error);
+    if (relayError.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
+    return sendRelayError(reply, relayError);
+  });
+  app.setNotFoundHandler((request, reply) => sendRelayError(reply, new RelayError('not_found')));
+}

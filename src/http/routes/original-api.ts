@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { resolveChannelName } from '../../core/channel-name.js';
+import { RelayError } from '../../core/errors.js';
+import { base64Length } from '../../core/image/data-url.js';
+import { imageFromDataUrl } from '../../core/image/ingest.js';
+import type { RelayContext } from '../relay-context.js';
+import { serveEventStream } from '../serve-event-stream.js';
+
+/** The original design's reply, kept word for word so existing clients see what they always saw. */
+const RECEIVED_MESSAGE = 'Images received and accept successfully';
+/** Room in a JSON body beside the base64 payload: the data: URL header, the channel, JSON punctuation. */
+const JSON_BODY_SLACK_BYTES = 64 * 1024;
+
+interface ReceiveImageRoute {
+  Body: unknown;
+  Querystring: { channel?: string };
+}
+
+interface SseImageRoute {
+  Querystring: { channel?: string; lastEventId?: string };
+}
+
+/**
+ * The original API, unchanged for its clients: `POST /receive-image` takes `{"imageSrc": "data:..."}`,
+ * `GET /sse-image` streams unnamed events whose data is that data: URL. Both take an optional channel.
+ */
+export const originalApiRoutes = (context: RelayContext) =>
+  async function originalApi(app: FastifyInstance): Promise<void> {
+    const bodyLimit = base64Length(context.config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
+
+    app.post<ReceiveImageRoute>('/receive-image', { bodyLimit }, async (request, reply) => {
+      const body = request.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RelayError('missing_image_src');
+      const { imageSrc, channel: bodyChannel } = body as { imageSrc?: unknown; channel?: unknown };
+      if (typeof imageSrc !== 'string') throw new RelayError('missing_image_src');
+      const channel = resolveChannelName(bodyChannel ?? request.query.channel);
+
+      const image = imageFromDataUrl(channel, imageSrc, context.config.maxImageBytes);
+      const { record, viewers } = await context.hub.publish(image);
+      request.log.info(
+        { channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers },
+        'image published',
+      );
+      return reply.code(200).send({ message: RECEIVED_MESSAGE, id: record.id, channel });
+    });
+
+    app.get<SseImageRoute>('/sse-image', async (request, reply) => {
+      const channel = resolveChannelName(request.query.channel);
+      serveEventStream(context, request, reply, channel, context.dataUrlFrames);
+    });
+  };

@@ -1,0 +1,34 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FrameEncoder } from '../core/delivery/frame-sink.js';
+import type { ImageRecord } from '../core/image-record.js';
+import { openEventStream } from './event-stream-response.js';
+import type { RelayContext } from './relay-context.js';
+
+/**
+ * The id a reconnecting viewer last saw: the `Last-Event-ID` header that EventSource sends on reconnection, or a
+ * `lastEventId` query parameter for clients that cannot set headers (a fresh EventSource, curl in a script).
+ */
+export function lastEventIdOf(request: FastifyRequest<{ Querystring: { lastEventId?: string } }>): string | undefined {
+  const header = request.headers['last-event-id'];
+  if (typeof header === 'string' && header !== '') return header;
+  const query = request.query.lastEventId;
+  return typeof query === 'string' && query !== '' ? query : undefined;
+}
+
+/** Opens an event stream for one channel and keeps it until the viewer leaves or the relay stops. */
+export function serveEventStream(
+  context: RelayContext,
+  request: FastifyRequest<{ Querystring: { lastEventId?: string } }>,
+  reply: FastifyReply,
+  channel: string,
+  encode: FrameEncoder<ImageRecord>,
+): void {
+  const lastEventId = lastEventIdOf(request);
+  const stream = openEventStream(reply, context.config.retryMs);
+  const log = request.log.child({ channel });
+  log.info({ lastEventId, remote: request.ip }, 'viewer connected');
+  const subscription = context.hub.subscribe({ channel, lastEventId, sink: stream.sink, encode, signal: stream.signal });
+  void subscription.ended.then(({ reason, stats }) => {
+    log.info({ reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
+  });
+}

@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { ChannelBackend } from './backend/channel-backend.js';
+import { MemoryBackend } from './backend/memory/memory-backend.js';
+import type { RelayConfig } from './config/relay-config.js';
+import { Hub } from './core/delivery/hub.js';
+import { buildHttpApp } from './http/app.js';
+import { createDataUrlFrameEncoder } from './sse/image-frames.js';
+import { encodeSseComment } from './sse/sse-frame.js';
+
+export interface RelayOptions {
+  /** Defaults to pino on stdout at the configured level. */
+  readonly logger?: Logger;
+  /** Defaults to the in-memory backend. */
+  readonly backend?: ChannelBackend;
+}
+
+/** A relay instance: no globals, so tests start as many as they like side by side. */
+export interface Relay {
+  readonly hub: Hub;
+  readonly backend: ChannelBackend;
+  readonly http: FastifyInstance;
+  /** Starts listening; resolves with the base URL, e.g. "http://127.0.0.1:43121". */
+  listen(): Promise<string>;
+  /** Stops accepting, ends every stream cleanly, releases the backend. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export async function createRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
+  const logger = options.logger ?? pino({ level: config.logLevel });
+  const backend = options.backend ?? new MemoryBackend(config.history);
+  const hub = new Hub(backend, {
+    delivery: config.delivery,
+    heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },
+  });
+  const http = await buildHttpApp({ hub, config, dataUrlFrames: createDataUrlFrameEncoder() }, logger);
+
+  let closing: Promise<void> | undefined;
+  return {
+    hub,
+    backend,
+    http,
+    async listen() {
+      try {
+        await http.listen({ port: config.port, host: config.host });
+      } catch (error) {
+        // "::" means every interface, IPv4 included; on a host without IPv6, fall back to IPv4's every interface.
+        if (config.host !== '::' || (error as NodeJS.ErrnoException).code !== 'EAFNOSUPPORT') throw error;
+        await http.listen({ port: config.port, host: '0.0.0.0' });
+      }
+      const address = http.server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return `http://${host}:${address.port}`;
+    },
+    close() {
+      closing ??= (async () => {
+        await hub.close();
+        await http.close();
+        await backend.close();
+      })();
+      return closing;
+    },
+  };
+}

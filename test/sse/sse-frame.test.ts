@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { encodeBase64DataEvent, encodeSseComment, encodeSseEvent, encodeSseRetry } from '../../src/sse/sse-frame.js';
+
+describe('SSE framing', () => {
+  it('writes an unnamed event with an id', () => {
+    assert.equal(encodeSseEvent({ id: '1-0', data: 'hello' }).toString(), 'id: 1-0\ndata: hello\n\n');
+  });
+
+  it('splits multi-line data into data lines so no line break can start another field', () => {
+    const frame = encodeSseEvent({ event: 'image', data: 'a\nid: forged\r\nb\rc' }).toString();
+    assert.equal(frame, 'event: image\ndata: a\ndata: id: forged\ndata: b\ndata: c\n\n');
+  });
+
+  it('refuses CR or LF in single-line fields', () => {
+    assert.throws(() => encodeSseEvent({ id: '1\nevent: x', data: '' }), TypeError);
+    assert.throws(() => encodeSseEvent({ event: 'a\rb', data: '' }), TypeError);
+    assert.throws(() => encodeSseComment('x\ny'), TypeError);
+    assert.throws(() => encodeBase64DataEvent('1-0', 'data:image/png\n;base64,', Buffer.alloc(1)), TypeError);
+  });
+
+  it('encodes a data: URL event in one buffer identical to the general encoder', () => {
+    const bytes = Buffer.from([0, 1, 2, 250, 251, 252, 253]);
+    const fast = encodeBase64DataEvent('7-1', 'data:image/png;base64,', bytes);
+    const general = encodeSseEvent({ id: '7-1', data: `data:image/png;base64,${bytes.toString('base64')}` });
+    assert.deepEqual(fast, general);
+  });
+
+  it('writes comments and retry hints', () => {
+    assert.equal(encodeSseComment('heartbeat').toString(), ': heartbeat\n\n');
+    assert.equal(encodeSseRetry(2000).toString(), 'retry: 2000\n\n');
+  });
+});
