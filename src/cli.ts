@@ -24,7 +24,8 @@ async function serve(config: RelayConfig): Promise<void> {
   const relay = await createRelay(config, { logger });
   const url = await relay.listen();
   const port = new URL(url).port;
-  logger.info({ url }, `image-relay listening on http://localhost:${port}/ (bound to ${url})`);
+  const scheme = new URL(url).protocol.replace(':', '');
+  logger.info({ url }, `image-relay listening on ${scheme}://localhost:${port}/ (bound to ${url})`);
   logger.info('history is kept in memory: a restart starts with empty channels');
   if (!isLoopback(config.host)) {
     logger.warn(

@@ -6,7 +6,8 @@ import { MemoryBackend } from './backend/memory/memory-backend.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { Hub } from './core/delivery/hub.js';
 import { buildHttpApp } from './http/app.js';
-import { createDataUrlFrameEncoder } from './sse/image-frames.js';
+import { describeImage } from './http/image-description.js';
+import { createImageFrameEncoders } from './sse/image-frames.js';
 import { encodeSseComment } from './sse/sse-frame.js';
 
 export interface RelayOptions {
@@ -34,7 +35,8 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     delivery: config.delivery,
     heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },
   });
-  const http = await buildHttpApp({ hub, config, dataUrlFrames: createDataUrlFrameEncoder() }, logger);
+  const frames = createImageFrameEncoders((image) => describeImage(image, config.publicUrl));
+  const http = await buildHttpApp({ hub, config, frames }, logger);
 
   let closing: Promise<void> | undefined;
   return {
@@ -51,7 +53,7 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
       }
       const address = http.server.address() as AddressInfo;
       const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      return `http://${host}:${address.port}`;
+      return `${config.tls ? 'https' : 'http'}://${host}:${address.port}`;
     },
     close() {
       closing ??= (async () => {

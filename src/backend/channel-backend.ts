@@ -18,6 +18,12 @@ export interface ChannelBackend {
    */
   readAfter(channel: string, afterId: string): Promise<ImageRecord[]>;
 
+  /** One retained image by its id, or undefined when the channel never had it or has evicted it. */
+  get(channel: string, id: string): Promise<ImageRecord | undefined>;
+
+  /** Every channel holding images, with what it holds. */
+  channels(): Promise<ChannelSummary[]>;
+
   /**
    * Registers a listener for every image appended to any channel, by this process or another sharing the
    * backend, in each channel's order. Returns a function that unregisters it.
@@ -26,6 +32,16 @@ export interface ChannelBackend {
 
   /** Releases what the backend holds (connections, timers). */
   close(): Promise<void>;
+}
+
+export interface ChannelSummary {
+  readonly channel: string;
+  readonly latestId: string;
+  readonly imageCount: number;
+  /** Retained size of the channel's history (see retained-size.ts). */
+  readonly heldBytes: number;
+  /** Milliseconds since the epoch. */
+  readonly lastPublishedAt: number;
 }
 
 /** Bounds on what history a backend keeps. The newest image of a channel is never evicted. */

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from './options.js';
 import type { RelayConfig } from './relay-config.js';
@@ -21,6 +22,19 @@ function parseValue(spec: OptionSpec, raw: string, source: string): string | num
   switch (spec.kind) {
     case 'string':
       if (raw.trim() === '') fail('a value');
+      return raw;
+    case 'url': {
+      let url: URL | undefined;
+      try {
+        url = new URL(raw);
+      } catch {
+        fail('a URL such as https://relay.example.com');
+      }
+      if (!['http:', 'https:'].includes(url!.protocol) || url!.search || url!.hash) fail('an http(s) URL without query');
+      return url!.href.replace(/\/+$/, '');
+    }
+    case 'file':
+      if (!existsSync(raw)) fail('a file that exists');
       return raw;
     case 'log-level':
       if (!(LOG_LEVELS as readonly string[]).includes(raw)) fail(`one of ${LOG_LEVELS.join(', ')}`);
@@ -69,6 +83,9 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     else if (envName) settings[name] = parseValue(spec, env[envName]!, envName);
     else settings[name] = spec.defaultValue;
   }
+  if (Boolean(settings.tlsCert) !== Boolean(settings.tlsKey)) {
+    throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither');
+  }
   return toRelayConfig(settings);
 }
 
@@ -96,6 +113,8 @@ function toRelayConfig(settings: Record<OptionName, string | number>): RelayConf
     },
     heartbeatIntervalMs: number('heartbeatMs'),
     retryMs: number('retryMs'),
+    publicUrl: settings.publicUrl as string,
+    tls: settings.tlsCert && settings.tlsKey ? { certFile: settings.tlsCert as string, keyFile: settings.tlsKey as string } : undefined,
     logLevel: settings.logLevel as RelayConfig['logLevel'],
   };
 }

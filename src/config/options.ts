@@ -17,7 +17,7 @@ import {
   DEFAULT_RETRY_MS,
 } from './relay-config.js';
 
-export type OptionKind = 'integer' | 'bytes' | 'string' | 'log-level';
+export type OptionKind = 'integer' | 'bytes' | 'string' | 'url' | 'file' | 'log-level';
 
 /** One setting of the relay: its flag, its environment variables (first found wins) and its default. */
 export interface OptionSpec {
@@ -81,6 +81,18 @@ export const OPTION_SPECS = {
   retryMs: {
     flag: 'retry-ms', env: ['IMAGE_RELAY_RETRY_MS'], kind: 'integer', defaultValue: DEFAULT_RETRY_MS, min: 0,
     description: 'Reconnection delay suggested to EventSource clients',
+  },
+  publicUrl: {
+    flag: 'public-url', env: ['IMAGE_RELAY_PUBLIC_URL'], kind: 'url', defaultValue: '',
+    description: 'Base of image URLs in events, e.g. https://relay.example.com (default: path-only URLs)',
+  },
+  tlsCert: {
+    flag: 'tls-cert', env: ['IMAGE_RELAY_TLS_CERT'], kind: 'file', defaultValue: '',
+    description: 'PEM certificate (chain): with --tls-key, serves HTTPS with HTTP/2 (HTTP/1.1 for old clients)',
+  },
+  tlsKey: {
+    flag: 'tls-key', env: ['IMAGE_RELAY_TLS_KEY'], kind: 'file', defaultValue: '',
+    description: 'PEM private key for --tls-cert',
   },
   logLevel: {
     flag: 'log-level', env: ['IMAGE_RELAY_LOG_LEVEL', 'LOG_LEVEL'], kind: 'log-level', defaultValue: 'info',

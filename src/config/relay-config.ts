@@ -13,6 +13,10 @@ export interface RelayConfig {
   readonly heartbeatIntervalMs: number;
   /** The `retry:` hint sent to EventSource clients (milliseconds). */
   readonly retryMs: number;
+  /** Prefix of image URLs in answers and events ("" for path-absolute URLs). */
+  readonly publicUrl: string;
+  /** With TLS the relay serves HTTPS with HTTP/2 (and HTTP/1.1 through ALPN). */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

@@ -15,7 +15,14 @@ export const ERRORS = {
   not_base64: { status: 400, message: 'The data: URL must be base64-encoded (";base64," before the data).' },
   invalid_base64: { status: 400, message: 'The data: URL payload is not valid, padded base64.' },
   empty_image: { status: 400, message: 'The image is empty.' },
-  unsupported_media_type: { status: 415, message: 'Send the image as application/json with a data: URL.' },
+  invalid_meta: { status: 400, message: 'Metadata must be a JSON object (or a caption string).' },
+  meta_too_large: { status: 413, message: 'Metadata is larger than this relay accepts.' },
+  too_many_files: { status: 413, message: 'The form holds more image files than one request may publish.' },
+  no_image: { status: 400, message: 'The form holds no image file.' },
+  unsupported_media_type: {
+    status: 415,
+    message: 'Send the image as application/json with a data: URL (or, to /channels/{channel}/images, as raw bytes or multipart/form-data).',
+  },
   not_an_image: { status: 415, message: 'The bytes are not an image (accepted: PNG, JPEG, GIF, WebP, AVIF).' },
   unsupported_image_type: {
     status: 415,
@@ -25,6 +32,10 @@ export const ERRORS = {
   image_too_large: { status: 413, message: 'The image is larger than this relay accepts.' },
   bad_request: { status: 400, message: 'The request could not be understood.' },
   not_found: { status: 404, message: 'Nothing is served at this address.' },
+  image_not_found: {
+    status: 404,
+    message: 'No such image in this channel: it was never published here or history no longer holds it.',
+  },
   too_many_channels: { status: 429, message: 'This relay holds as many channels as it is configured to.' },
   shutting_down: { status: 503, message: 'The relay is shutting down; try again shortly.' },
   internal_error: { status: 500, message: 'The relay failed to handle this request; it has been logged.' },

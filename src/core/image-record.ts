@@ -1,4 +1,5 @@
 import type { ImageType } from './image/image-type.js';
+import type { ImageMeta } from './image-meta.js';
 
 /** An image as a publisher hands it to the relay, checked but not yet stored. */
 export interface NewImage {
@@ -9,6 +10,8 @@ export interface NewImage {
   readonly height: number;
   /** The data: URL header to show original-stream viewers, e.g. "data:image/png;base64" (as a JSON client sent it). */
   readonly dataUrlHeader: string;
+  /** Publisher-supplied metadata, if any (see image-meta.ts). */
+  readonly meta?: ImageMeta | undefined;
 }
 
 /** An image once a backend has stored it: it now has its place in the channel's order. */

@@ -7,6 +7,8 @@ import type { ImageRecord } from './image-record.js';
  * the event up front keeps the memory budget honest whether or not an original-stream viewer is connected.
  */
 export function retainedSize(image: ImageRecord): number {
-  const EVENT_OVERHEAD = 64;
-  return image.bytes.length + image.dataUrlHeader.length + base64Length(image.bytes.length) + EVENT_OVERHEAD;
+  const EVENT_OVERHEAD = 512; // ids, URLs and JSON punctuation of the event forms
+  // The object and its copy in the metadata event.
+  const metaSize = image.meta ? 2 * Buffer.byteLength(JSON.stringify(image.meta)) : 0;
+  return image.bytes.length + image.dataUrlHeader.length + base64Length(image.bytes.length) + metaSize + EVENT_OVERHEAD;
 }

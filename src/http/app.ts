@@ -1,23 +1,45 @@
+import { readFileSync } from 'node:fs';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installErrorResponses } from './error-response.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
+import { channelEventRoutes } from './routes/channel-events.js';
+import { channelImageRoutes } from './routes/channel-images.js';
+import { channelListRoutes } from './routes/channel-list.js';
 import { healthRoutes } from './routes/health.js';
 import { originalApiRoutes } from './routes/original-api.js';
 
 /** Every feature's routes; adding a feature is adding a line here. */
-const ROUTE_MODULES: readonly RouteModule[] = [() => healthRoutes, originalApiRoutes];
+const ROUTE_MODULES: readonly RouteModule[] = [
+  () => healthRoutes,
+  originalApiRoutes,
+  channelImageRoutes,
+  channelListRoutes,
+  channelEventRoutes,
+];
 
 /** The HTTP edge: Fastify with our error responses, CORS and the route table, around a core it only calls. */
 export async function buildHttpApp(context: RelayContext, logger: Logger): Promise<FastifyInstance> {
-  const app = Fastify({
+  const tls = context.config.tls;
+  const options = {
     loggerInstance: logger as FastifyBaseLogger,
     // One log line per publish and per viewer is written by the routes; per-request lines would double them.
     logController: new LogController({ disableRequestLogging: true }),
     // Idle keep-alive sockets would otherwise hold close() open after the streams have ended.
     forceCloseConnections: true,
-  });
+  };
+  // With TLS: HTTP/2, so a browser multiplexes every stream and image fetch on one connection; HTTP/1.1 through
+  // ALPN for clients that do not speak it. The routes see the same request and reply either way.
+  const app = (
+    tls
+      ? Fastify({
+          ...options,
+          http2: true,
+          https: { allowHTTP1: true, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
+        })
+      : Fastify(options)
+  ) as unknown as FastifyInstance;
   installErrorResponses(app);
 
   // Only JSON bodies until a route says otherwise: a text/plain body to /receive-image is refused with 415.

@@ -7,11 +7,19 @@ const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_REQ_FILE_TOO_LARGE: 'image_too_large',
+  FST_FILES_LIMIT: 'too_many_files',
+  FST_PARTS_LIMIT: 'too_many_files',
+  FST_FIELDS_LIMIT: 'invalid_meta',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'unsupported_media_type',
 };
 
 /** The one place a refusal becomes a response: `{"error": code, "message": text}` with the catalogue's status. */
-export function sendRelayError(reply: FastifyReply, error: RelayError): FastifyReply {
-  return reply.code(error.status).type('application/json; charset=utf-8').send({ error: error.code, message: error.message });
+export function sendRelayError(reply: FastifyReply, error: RelayError, published?: unknown): FastifyReply {
+  return reply
+    .code(error.status)
+    .type('application/json; charset=utf-8')
+    .send({ error: error.code, message: error.message, ...(published ? { published } : {}) });
 }
 
 function toRelayError(error: FastifyError | RelayError | Error): RelayError {
@@ -29,7 +37,9 @@ export function installErrorResponses(app: FastifyInstance): void {
     const relayError = toRelayError(error);
     if (relayError.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
-    return sendRelayError(reply, relayError);
+    // A form whose later file was refused: the images before it were published, and the caller is told so.
+    const published = 'published' in error ? error.published : undefined;
+    return sendRelayError(reply, relayError, published);
   });
   app.setNotFoundHandler((request, reply) => sendRelayError(reply, new RelayError('not_found')));
 }

@@ -15,19 +15,19 @@ export function lastEventIdOf(request: FastifyRequest<{ Querystring: { lastEvent
   return typeof query === 'string' && query !== '' ? query : undefined;
 }
 
-/** Opens an event stream for one channel and keeps it until the viewer leaves or the relay stops. */
+/** Opens an event stream for one or more channels and keeps it until the viewer leaves or the relay stops. */
 export function serveEventStream(
   context: RelayContext,
   request: FastifyRequest<{ Querystring: { lastEventId?: string } }>,
   reply: FastifyReply,
-  channel: string,
+  channels: readonly string[],
   encode: FrameEncoder<ImageRecord>,
 ): void {
   const lastEventId = lastEventIdOf(request);
   const stream = openEventStream(reply, context.config.retryMs);
-  const log = request.log.child({ channel });
+  const log = request.log.child(channels.length === 1 ? { channel: channels[0] } : { channels });
   log.info({ lastEventId, remote: request.ip }, 'viewer connected');
-  const subscription = context.hub.subscribe({ channel, lastEventId, sink: stream.sink, encode, signal: stream.signal });
+  const subscription = context.hub.subscribe({ channels, lastEventId, sink: stream.sink, encode, signal: stream.signal });
   void subscription.ended.then(({ reason, stats }) => {
     log.info({ reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
   });

@@ -1,11 +1,34 @@
+import type { FrameEncoder } from '../core/delivery/frame-sink.js';
 import type { ImageRecord } from '../core/image-record.js';
 import { cachedEncoder } from './frame-cache.js';
-import { encodeBase64DataEvent } from './sse-frame.js';
+import { encodeBase64DataEvent, encodeSseEvent } from './sse-frame.js';
 
-/**
- * The original stream's event: unnamed (so `onmessage` fires), its data the image's data: URL, its id the
- * image's event id for Last-Event-ID replay.
- */
-export function createDataUrlFrameEncoder() {
-  return cachedEncoder<ImageRecord>((image) => encodeBase64DataEvent(image.id, `${image.dataUrlHeader},`, image.bytes));
+/** The encoders of every stream form; each builds an image's frame once, on first use, for all viewers. */
+export interface ImageFrameEncoders {
+  /** The original stream: unnamed events (`onmessage`), data the image's data: URL. */
+  readonly dataUrl: FrameEncoder<ImageRecord>;
+  /** `image` events whose data is the image's description (JSON), with a URL for the bytes. */
+  readonly metadata: FrameEncoder<ImageRecord>;
+  /** As `metadata`, plus a `dataUrl` field, for clients that want one message per image. */
+  readonly inlineMetadata: FrameEncoder<ImageRecord>;
+}
+
+/** @param describe the JSON description of an image (see http/image-description.ts). */
+export function createImageFrameEncoders(describe: (image: ImageRecord) => object): ImageFrameEncoders {
+  return {
+    dataUrl: cachedEncoder((image) => encodeBase64DataEvent(image.id, `${image.dataUrlHeader},`, image.bytes)),
+    metadata: cachedEncoder((image) =>
+      encodeSseEvent({ id: image.id, event: 'image', data: JSON.stringify(describe(image)) }),
+    ),
+    inlineMetadata: cachedEncoder((image) =>
+      encodeSseEvent({
+        id: image.id,
+        event: 'image',
+        data: JSON.stringify({
+          ...describe(image),
+          dataUrl: `${image.dataUrlHeader},${image.bytes.toString('base64')}`,
+        }),
+      }),
+    ),
+  };
 }

@@ -38,15 +38,26 @@ export class ChannelHistory {
     return freed;
   }
 
-  /** Images newer than `afterId`, oldest first (binary search: history is in id order). */
+  /** Images newer than `afterId`, oldest first. */
   after(afterId: string): ImageRecord[] {
+    return this.images.slice(this.firstAfter(afterId));
+  }
+
+  find(id: string): ImageRecord | undefined {
+    const index = this.firstAfter(id) - 1;
+    const candidate = this.images[index];
+    return candidate?.id === id ? candidate : undefined;
+  }
+
+  /** Index of the first image with an id after `id` (binary search: history is in id order). */
+  private firstAfter(id: string): number {
     let low = 0;
     let high = this.images.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (compareEventIds(this.images[middle]!.id, afterId) <= 0) low = middle + 1;
+      if (compareEventIds(this.images[middle]!.id, id) <= 0) low = middle + 1;
       else high = middle;
     }
-    return this.images.slice(low);
+    return low;
   }
 }

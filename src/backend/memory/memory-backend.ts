@@ -1,12 +1,12 @@
-import { compareEventIds, EventIdClock } from '../../core/event-id.js';
+import { compareEventIds, EventIdClock, parseEventId } from '../../core/event-id.js';
 import { RelayError } from '../../core/errors.js';
 import type { ImageRecord, NewImage } from '../../core/image-record.js';
-import type { ChannelBackend, HistoryLimits } from '../channel-backend.js';
+import type { ChannelBackend, ChannelSummary, HistoryLimits } from '../channel-backend.js';
 import { ChannelHistory } from './channel-history.js';
 
 /** The embedded default: channels, history and ids in this process's memory, bounded by `HistoryLimits`. */
 export class MemoryBackend implements ChannelBackend {
-  private readonly channels = new Map<string, ChannelHistory>();
+  private readonly channelHistories = new Map<string, ChannelHistory>();
   private readonly listeners = new Set<(image: ImageRecord) => void>();
   private readonly ids: EventIdClock;
   private totalBytes = 0;
@@ -19,11 +19,11 @@ export class MemoryBackend implements ChannelBackend {
   }
 
   async append(image: NewImage): Promise<ImageRecord> {
-    let history = this.channels.get(image.channel);
+    let history = this.channelHistories.get(image.channel);
     if (!history) {
-      if (this.channels.size >= this.limits.maxChannels) throw new RelayError('too_many_channels');
+      if (this.channelHistories.size >= this.limits.maxChannels) throw new RelayError('too_many_channels');
       history = new ChannelHistory();
-      this.channels.set(image.channel, history);
+      this.channelHistories.set(image.channel, history);
     }
     const record: ImageRecord = { ...image, id: this.ids.next(), publishedAt: this.now() };
     const before = history.bytes;
@@ -36,11 +36,25 @@ export class MemoryBackend implements ChannelBackend {
   }
 
   async latest(channel: string): Promise<ImageRecord | undefined> {
-    return this.channels.get(channel)?.latest;
+    return this.channelHistories.get(channel)?.latest;
   }
 
   async readAfter(channel: string, afterId: string): Promise<ImageRecord[]> {
-    return this.channels.get(channel)?.after(afterId) ?? [];
+    return this.channelHistories.get(channel)?.after(afterId) ?? [];
+  }
+
+  async get(channel: string, id: string): Promise<ImageRecord | undefined> {
+    return parseEventId(id) ? this.channelHistories.get(channel)?.find(id) : undefined;
+  }
+
+  async channels(): Promise<ChannelSummary[]> {
+    return [...this.channelHistories].map(([channel, history]) => ({
+      channel,
+      latestId: history.latest!.id,
+      imageCount: history.size,
+      heldBytes: history.bytes,
+      lastPublishedAt: history.latest!.publishedAt,
+    }));
   }
 
   listen(listener: (image: ImageRecord) => void): () => void {
@@ -73,7 +87,7 @@ export class MemoryBackend implements ChannelBackend {
   private enforceTotalLimit(): void {
     while (this.totalBytes > this.limits.maxTotalBytes) {
       let oldest: ChannelHistory | undefined;
-      for (const history of this.channels.values()) {
+      for (const history of this.channelHistories.values()) {
         const candidate = history.evictable;
         if (candidate && (!oldest || compareEventIds(candidate.id, oldest.evictable!.id) < 0)) oldest = history;
       }

@@ -1,6 +1,6 @@
-import type { ChannelBackend } from '../../backend/channel-backend.js';
+import type { ChannelBackend, ChannelSummary } from '../../backend/channel-backend.js';
 import { RelayError } from '../errors.js';
-import { parseEventId } from '../event-id.js';
+import { compareEventIds, parseEventId } from '../event-id.js';
 import type { ImageRecord, NewImage } from '../image-record.js';
 import type { DeliveryLimits } from './delivery-limits.js';
 import type { FrameEncoder, FrameSink } from './frame-sink.js';
@@ -13,8 +13,12 @@ export interface HubOptions {
 }
 
 export interface SubscribeRequest {
-  readonly channel: string;
-  /** The last id the viewer saw; images after it that history still holds are replayed. Ignored if malformed. */
+  /** One channel, or several on one stream (a wall of cameras on one connection). */
+  readonly channels: readonly string[];
+  /**
+   * The last id the viewer saw; images after it that history still holds are replayed. Ignored if malformed.
+   * A malformed id is treated as none rather than refused: EventSource would otherwise retry it forever.
+   */
   readonly lastEventId?: string | undefined;
   readonly sink: FrameSink;
   readonly encode: FrameEncoder<ImageRecord>;
@@ -59,6 +63,20 @@ export class Hub {
     return { record, viewers: this.viewerCount(image.channel) };
   }
 
+  /** The channel's newest image. */
+  latest(channel: string): Promise<ImageRecord | undefined> {
+    return this.backend.latest(channel);
+  }
+
+  /** One image of a channel, while history holds it. */
+  image(channel: string, id: string): Promise<ImageRecord | undefined> {
+    return this.backend.get(channel, id);
+  }
+
+  channels(): Promise<ChannelSummary[]> {
+    return this.backend.channels();
+  }
+
   viewerCount(channel: string): number {
     return this.viewersByChannel.get(channel)?.size ?? 0;
   }
@@ -70,30 +88,32 @@ export class Hub {
   }
 
   /**
-   * Adds a viewer. It first gets what it missed (after `lastEventId`) or, without an id, the channel's latest
-   * image; live images that arrive meanwhile are held and sent after, each image once, in order.
+   * Adds a viewer of one or more channels. It first gets what it missed (after `lastEventId`) or, without an id,
+   * each channel's latest image; live images that arrive meanwhile are held and sent after: each image once,
+   * in id order.
    */
   subscribe(request: SubscribeRequest): Subscription {
     if (this.closing) throw new RelayError('shutting_down');
     let settle!: (value: { reason: CloseReason; stats: SubscriberStats }) => void;
     const ended = new Promise<{ reason: CloseReason; stats: SubscriberStats }>((resolve) => (settle = resolve));
+    const channels = [...new Set(request.channels)];
 
-    const viewers = this.viewersOf(request.channel);
     const subscriber: Subscriber = new Subscriber(request.sink, request.encode, this.options.delivery, (reason) => {
-      viewers.delete(viewer);
-      if (viewers.size === 0 && this.viewersByChannel.get(request.channel) === viewers) {
-        this.viewersByChannel.delete(request.channel);
+      for (const channel of channels) {
+        const viewers = this.viewersByChannel.get(channel);
+        viewers?.delete(viewer);
+        if (viewers?.size === 0) this.viewersByChannel.delete(channel);
       }
       request.signal.removeEventListener('abort', onAbort);
       settle({ reason, stats: subscriber.stats });
     });
     const viewer: Viewer = { subscriber, pending: [] };
-    viewers.add(viewer);
+    for (const channel of channels) this.viewersOf(channel).add(viewer);
     const onAbort = (): void => subscriber.close('client_closed');
     request.signal.addEventListener('abort', onAbort, { once: true });
     if (request.signal.aborted) onAbort();
 
-    void this.sendBacklog(request.channel, request.lastEventId, viewer);
+    void this.sendBacklog(channels, request.lastEventId, viewer);
     return { ended };
   }
 
@@ -116,23 +136,25 @@ export class Hub {
     return viewers;
   }
 
-  private async sendBacklog(channel: string, lastEventId: string | undefined, viewer: Viewer): Promise<void> {
-    let backlog: ImageRecord[];
+  private async sendBacklog(channels: readonly string[], lastEventId: string | undefined, viewer: Viewer): Promise<void> {
+    const replay = lastEventId !== undefined && parseEventId(lastEventId) !== undefined;
+    let backlog: ImageRecord[] = [];
     try {
-      if (lastEventId !== undefined && parseEventId(lastEventId)) {
-        backlog = await this.backend.readAfter(channel, lastEventId);
-      } else {
-        const latest = await this.backend.latest(channel);
-        backlog = latest ? [latest] : [];
-      }
+      const perChannel = await Promise.all(
+        channels.map(async (channel) => {
+          if (replay) return this.backend.readAfter(channel, lastEventId);
+          const latest = await this.backend.latest(channel);
+          return latest ? [latest] : [];
+        }),
+      );
+      // Ids are ordered across channels, so one sorted list gives a multi-channel viewer one consistent order.
+      backlog = perChannel.flat().sort((a, b) => compareEventIds(a.id, b.id));
     } catch {
       // The backend could not be read (Redis down): the viewer stays connected and gets live images.
-      backlog = [];
     }
     const pending = viewer.pending ?? [];
     viewer.pending = null;
-    const replayed = lastEventId !== undefined;
-    for (const image of backlog) viewer.subscriber.deliver(image, replayed);
+    for (const image of backlog) viewer.subscriber.deliver(image, replay);
     for (const image of pending) viewer.subscriber.deliver(image);
   }
 

@@ -84,13 +84,22 @@ export class Subscriber {
     this.onClose(reason);
   }
 
+  /**
+   * Latest wins, per channel: while the queue is over its limits, the oldest waiting image that a newer image of
+   * the same channel supersedes is skipped, so a multi-channel viewer never loses a channel's only picture to
+   * a busier channel. When every waiting image is its channel's newest, the oldest goes (the bounds must hold).
+   */
   private skipStaleImages(): void {
     while (
       this.queue.length > 1 &&
       (this.queue.length > this.limits.queueMaxImages || this.queuedBytes > this.limits.queueMaxBytes)
     ) {
-      const skipped = this.queue.shift()!;
-      this.queuedBytes -= skipped.bytes.length;
+      let victim = this.queue.findIndex((image, index) =>
+        this.queue.some((later, laterIndex) => laterIndex > index && later.channel === image.channel),
+      );
+      if (victim === -1) victim = 0;
+      const [skipped] = this.queue.splice(victim, 1);
+      this.queuedBytes -= skipped!.bytes.length;
       this.skippedCount += 1;
     }
   }

@@ -1,5 +1,6 @@
 import { RelayError } from '../errors.js';
-import type { NewImage } from '../image-record.js';
+import type { ImageMeta } from '../image-meta.js';
+import { dataUrlHeaderFor, type NewImage } from '../image-record.js';
 import { parseDataUrl } from './data-url.js';
 import { validateImage } from './validate-image.js';
 
@@ -7,7 +8,12 @@ import { validateImage } from './validate-image.js';
  * The original API's ingest: a data: URL from a JSON body, checked down to its bytes. The URL's header is kept
  * as sent so that original-stream viewers receive the data: URL exactly as it was published.
  */
-export function imageFromDataUrl(channel: string, dataUrl: string, maxImageBytes: number): NewImage {
+export function imageFromDataUrl(
+  channel: string,
+  dataUrl: string,
+  maxImageBytes: number,
+  meta?: ImageMeta,
+): NewImage {
   const parsed = parseDataUrl(dataUrl, maxImageBytes);
   // The bytes decide the type, but a header declaring something else (text/html, SVG) is refused rather than
   // relayed: the original stream hands this URL to browsers as it is.
@@ -18,5 +24,17 @@ export function imageFromDataUrl(channel: string, dataUrl: string, maxImageBytes
     throw new RelayError('unsupported_image_type', 'SVG can carry scripts, so it is never relayed.');
   }
   const facts = validateImage(parsed.bytes);
-  return { channel, bytes: parsed.bytes, ...facts, dataUrlHeader: parsed.header };
+  return { channel, bytes: parsed.bytes, ...facts, dataUrlHeader: parsed.header, meta };
+}
+
+/**
+ * The binary ingest: raw bytes from a request body or a form file. Whatever type the client declared, the
+ * bytes decide; original-stream viewers see a data: URL built from the sniffed type.
+ */
+export function imageFromBytes(channel: string, bytes: Buffer, maxImageBytes: number, meta?: ImageMeta): NewImage {
+  if (bytes.length > maxImageBytes) {
+    throw new RelayError('image_too_large', `The image is larger than this relay accepts (${maxImageBytes} bytes).`);
+  }
+  const facts = validateImage(bytes);
+  return { channel, bytes, ...facts, dataUrlHeader: dataUrlHeaderFor(facts.type), meta };
 }

@@ -46,6 +46,6 @@ export const originalApiRoutes = (context: RelayContext) =>
 
     app.get<SseImageRoute>('/sse-image', async (request, reply) => {
       const channel = resolveChannelName(request.query.channel);
-      serveEventStream(context, request, reply, channel, context.dataUrlFrames);
+      serveEventStream(context, request, reply, [channel], context.frames.dataUrl);
     });
   };

@@ -24,7 +24,7 @@ function createHub(delivery: DeliveryLimits = limits): Hub {
 function subscribe(hub: Hub, channel: string, lastEventId?: string) {
   const sink = new RecordingSink();
   const aborter = new AbortController();
-  const subscription = hub.subscribe({ channel, lastEventId, sink, encode: encodeId, signal: aborter.signal });
+  const subscription = hub.subscribe({ channels: [channel], lastEventId, sink, encode: encodeId, signal: aborter.signal });
   return { sink, aborter, subscription };
 }
 

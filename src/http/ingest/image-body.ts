@@ -1,0 +1,36 @@
+import type { FastifyRequest } from 'fastify';
+import { RelayError } from '../../core/errors.js';
+import { captionMeta, parseImageMeta, withCaption, type ImageMeta } from '../../core/image-meta.js';
+import { imageFromBytes, imageFromDataUrl } from '../../core/image/ingest.js';
+import type { NewImage } from '../../core/image-record.js';
+
+export interface IngestQuery {
+  caption?: string;
+  meta?: string;
+}
+
+/** Metadata given beside a raw body: `X-Image-Meta` (JSON), `?meta=` (JSON) and `?caption=`. */
+function metaFromRequest(request: FastifyRequest<{ Querystring: IngestQuery }>): ImageMeta | undefined {
+  const header = request.headers['x-image-meta'];
+  const meta = parseImageMeta(typeof header === 'string' ? header : request.query.meta, 'X-Image-Meta');
+  return withCaption(meta, request.query.caption);
+}
+
+/**
+ * The image of a request whose body Fastify has parsed: raw bytes (image/*, application/octet-stream) or
+ * JSON `{"imageSrc": "data:...", "meta": {...}, "caption": "..."}`.
+ */
+export function imageFromParsedBody(
+  request: FastifyRequest<{ Querystring: IngestQuery }>,
+  channel: string,
+  maxImageBytes: number,
+): NewImage {
+  const body = request.body;
+  if (Buffer.isBuffer(body)) return imageFromBytes(channel, body, maxImageBytes, metaFromRequest(request));
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RelayError('missing_image_src');
+  const { imageSrc, meta, caption } = body as { imageSrc?: unknown; meta?: unknown; caption?: unknown };
+  if (typeof imageSrc !== 'string') throw new RelayError('missing_image_src');
+  if (caption !== undefined && typeof caption !== 'string') throw new RelayError('invalid_meta', 'caption must be a string.');
+  const parsedMeta = withCaption(parseImageMeta(meta, 'meta'), caption) ?? captionMeta(request.query.caption);
+  return imageFromDataUrl(channel, imageSrc, maxImageBytes, parsedMeta);
+}

@@ -1,0 +1,51 @@
+import type { FastifyInstance } from 'fastify';
+import { resolveChannelName } from '../../core/channel-name.js';
+import { RelayError } from '../../core/errors.js';
+import type { RelayContext } from '../relay-context.js';
+import { serveEventStream } from '../serve-event-stream.js';
+
+/** Channels one stream may follow: a wall of cameras, bounded so one request cannot subscribe to everything. */
+export const MAX_CHANNELS_PER_STREAM = 64;
+
+interface EventsQuery {
+  channel?: string | string[];
+  inline?: string;
+  lastEventId?: string;
+}
+
+function wantsInline(query: EventsQuery): boolean {
+  return query.inline === '1' || query.inline === 'true';
+}
+
+/**
+ * Metadata streams: named `image` events whose data describes the image and gives its URL, so browsers fetch
+ * the bytes through their HTTP cache (and only when they show them). One connection can follow many channels,
+ * which keeps a page inside the browsers' six-connections-per-origin limit on HTTP/1.1.
+ */
+export const channelEventRoutes = (context: RelayContext) =>
+  async function channelEvents(app: FastifyInstance): Promise<void> {
+    const encoderFor = (query: EventsQuery) => (wantsInline(query) ? context.frames.inlineMetadata : context.frames.metadata);
+
+    app.get<{ Params: { channel: string }; Querystring: EventsQuery }>('/channels/:channel/events', async (request, reply) => {
+      const channel = resolveChannelName(request.params.channel);
+      serveEventStream(context, request, reply, [channel], encoderFor(request.query));
+    });
+
+    app.get<{ Querystring: EventsQuery }>('/events', async (request, reply) => {
+      const requested = request.query.channel;
+      const names = requested === undefined ? [] : Array.isArray(requested) ? requested : [requested];
+      const channels = [
+        ...new Set(
+          names
+            .flatMap((name) => name.split(','))
+            .filter((name) => name !== '')
+            .map(resolveChannelName),
+        ),
+      ];
+      if (channels.length === 0) throw new RelayError('invalid_channel', 'Name at least one channel: /events?channel=a&channel=b.');
+      if (channels.length > MAX_CHANNELS_PER_STREAM) {
+        throw new RelayError('invalid_channel', `One stream follows at most ${MAX_CHANNELS_PER_STREAM} channels.`);
+      }
+      serveEventStream(context, request, reply, channels, encoderFor(request.query));
+    });
+  };

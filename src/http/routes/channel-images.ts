@@ -1,0 +1,107 @@
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { resolveChannelName } from '../../core/channel-name.js';
+import { RelayError } from '../../core/errors.js';
+import { base64Length } from '../../core/image/data-url.js';
+import { extensionFor } from '../../core/image/image-type.js';
+import type { ImageRecord, NewImage } from '../../core/image-record.js';
+import { MAX_META_BYTES } from '../../core/image-meta.js';
+import { describeImage, type ImageDescription } from '../image-description.js';
+import { imageFromParsedBody, type IngestQuery } from '../ingest/image-body.js';
+import { MAX_FILES_PER_REQUEST, publishMultipartImages } from '../ingest/multipart-images.js';
+import type { RelayContext } from '../relay-context.js';
+
+/** Room in a JSON body beside the base64 payload: header, metadata, JSON punctuation. */
+const JSON_BODY_SLACK_BYTES = 64 * 1024;
+
+/**
+ * An image's own URL never changes content (ids are never reused), so caches may keep it for good. The CSP and
+ * nosniff make sure a browser opening the URL directly only ever renders it as the sniffed image type.
+ */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const INERT_IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+interface ChannelParams {
+  channel: string;
+}
+
+/** Binary and JSON ingest at `/channels/{channel}/images`, and the images' own URLs. */
+export const channelImageRoutes = (context: RelayContext) =>
+  async function channelImages(app: FastifyInstance): Promise<void> {
+    const { config, hub } = context;
+    const publicUrl = config.publicUrl;
+
+    // Parsers for this context only: /receive-image stays JSON-only, as the original was.
+    const rawBody = (_request: FastifyRequest, body: string | Buffer, done: (error: null, body: Buffer) => void): void =>
+      done(null, body as Buffer);
+    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, rawBody);
+    app.addContentTypeParser(/^image\/[\w.+-]+$/i, { parseAs: 'buffer' }, rawBody);
+    await app.register(multipart, {
+      limits: {
+        fileSize: config.maxImageBytes,
+        files: MAX_FILES_PER_REQUEST,
+        fields: 8,
+        fieldSize: 2 * MAX_META_BYTES,
+        parts: MAX_FILES_PER_REQUEST + 8,
+        headerPairs: 64,
+      },
+    });
+
+    const publishOne = async (request: FastifyRequest, image: NewImage): Promise<ImageDescription> => {
+      const { record, viewers } = await hub.publish(image);
+      request.log.info(
+        { channel: record.channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers },
+        'image published',
+      );
+      return describeImage(record, publicUrl);
+    };
+
+    const ingest = async (
+      request: FastifyRequest<{ Params: ChannelParams; Querystring: IngestQuery }>,
+      reply: FastifyReply,
+    ): Promise<FastifyReply> => {
+      const channel = resolveChannelName(request.params.channel);
+      if (request.isMultipart()) {
+        const images = await publishMultipartImages(request, channel, config.maxImageBytes, (image) =>
+          publishOne(request, image),
+        );
+        return reply.code(201).header('location', images[0]!.url).send({ images });
+      }
+      const description = await publishOne(request, imageFromParsedBody(request, channel, config.maxImageBytes));
+      return reply.code(201).header('location', description.url).send(description);
+    };
+    const bodyLimit = base64Length(config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
+    app.post('/channels/:channel/images', { bodyLimit }, ingest);
+    app.put('/channels/:channel/images', { bodyLimit }, ingest);
+
+    app.get<{ Params: ChannelParams & { id: string } }>('/channels/:channel/images/:id', async (request, reply) => {
+      const channel = resolveChannelName(request.params.channel);
+      const image = await hub.image(channel, request.params.id);
+      if (!image) throw new RelayError('image_not_found');
+      return sendImage(request, reply, image, IMMUTABLE);
+    });
+
+    app.get<{ Params: ChannelParams }>('/channels/:channel/latest', async (request, reply) => {
+      const channel = resolveChannelName(request.params.channel);
+      const image = await hub.latest(channel);
+      if (!image) throw new RelayError('image_not_found', `Channel "${channel}" holds no image yet.`);
+      // Revalidated every time: the latest image changes, its ETag tells the browser whether it did.
+      return sendImage(request, reply, image, 'no-cache');
+    });
+  };
+
+function sendImage(request: FastifyRequest, reply: FastifyReply, image: ImageRecord, cacheControl: string): FastifyReply {
+  const etag = `"${image.id}"`;
+  reply
+    .header('etag', etag)
+    .header('cache-control', cacheControl)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', INERT_IMAGE_CSP)
+    .header('last-modified', new Date(image.publishedAt).toUTCString())
+    .header('content-disposition', `inline; filename="${image.channel}-${image.id}.${extensionFor(image.type)}"`);
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+    return reply.code(304).send();
+  }
+  return reply.type(image.type).send(image.bytes);
+}

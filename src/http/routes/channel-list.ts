@@ -1,0 +1,23 @@
+import type { FastifyInstance } from 'fastify';
+import { imagePath } from '../image-description.js';
+import type { RelayContext } from '../relay-context.js';
+
+/** `GET /channels`: every channel holding images, with what it holds and who watches it. */
+export const channelListRoutes = (context: RelayContext) =>
+  async function channelList(app: FastifyInstance): Promise<void> {
+    app.get('/channels', async (_request, reply) => {
+      const summaries = await context.hub.channels();
+      const channels = summaries
+        .map((summary) => ({
+          channel: summary.channel,
+          latestId: summary.latestId,
+          latestUrl: context.config.publicUrl + imagePath(summary.channel, summary.latestId),
+          images: summary.imageCount,
+          bytes: summary.heldBytes,
+          viewers: context.hub.viewerCount(summary.channel),
+          lastPublishedAt: new Date(summary.lastPublishedAt).toISOString(),
+        }))
+        .sort((a, b) => a.channel.localeCompare(b.channel));
+      return reply.header('cache-control', 'no-cache').send({ channels });
+    });
+  };
