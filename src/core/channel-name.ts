@@ -3,6 +3,9 @@ import { RelayError } from './errors.js';
 /** The channel used when a client names none, as the original single-stream design did. */
 export const DEFAULT_CHANNEL = 'default';
 
+/** Stands for every channel in a subscription (the viewer's channel list); never a channel's own name. */
+export const ALL_CHANNELS = '*';
+
 /**
  * Channel names appear in URLs, log lines, Redis keys and file names, so they are kept to a small safe alphabet:
  * no "/" (path traversal), no ":" or "*" (key patterns), no whitespace or control characters (log and SSE field

@@ -7,12 +7,12 @@ import type { RelayContext, RouteModule } from './relay-context.js';
 import { channelEventRoutes } from './routes/channel-events.js';
 import { channelImageRoutes } from './routes/channel-images.js';
 import { channelListRoutes } from './routes/channel-list.js';
-import { healthRoutes } from './routes/health.js';
+import { homeRoutes } from './routes/home.js';
 import { originalApiRoutes } from './routes/original-api.js';
 
 /** Every feature's routes; adding a feature is adding a line here. */
 const ROUTE_MODULES: readonly RouteModule[] = [
-  () => healthRoutes,
+  homeRoutes,
   originalApiRoutes,
   channelImageRoutes,
   channelListRoutes,

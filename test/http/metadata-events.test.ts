@@ -81,6 +81,36 @@ describe('metadata event streams', () => {
     }
   });
 
+  it('follows every channel with channel=*, starting from each channel latest', async () => {
+    const fresh = await startRelay();
+    try {
+      const a = await publish(fresh.url, 'all-a', 'basn0g01.png');
+      const b = await publish(fresh.url, 'all-b', 'basn0g16.png');
+      const viewer = await SseReader.open(`${fresh.url}/events?channel=*&channel=all-a`);
+      try {
+        const initial = await viewer.waitForEvents(2);
+        assert.deepEqual(initial.map((event) => event.id), [a.id, b.id]);
+        const c = await publish(fresh.url, 'all-c', 'basn2c16.png');
+        const d = await publish(fresh.url, 'all-a', 'basn2c16.png');
+        const events = await viewer.waitForEvents(4);
+        assert.deepEqual(events.slice(2).map((event) => event.id), [c.id, d.id], 'each image once, though named twice');
+      } finally {
+        viewer.close();
+      }
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('lists a channel history, newest last, limited by ?limit=', async () => {
+    const ids = [];
+    for (const file of ['basn0g01.png', 'basn0g16.png', 'basn2c16.png']) ids.push((await publish(server.url, 'strip', file)).id);
+    const all = (await (await fetch(`${server.url}/channels/strip/images`)).json()) as { images: { id: string }[] };
+    assert.deepEqual(all.images.map((image) => image.id), ids);
+    const last2 = (await (await fetch(`${server.url}/channels/strip/images?limit=2`)).json()) as { images: { id: string }[] };
+    assert.deepEqual(last2.images.map((image) => image.id), ids.slice(1));
+  });
+
   it('replays after Last-Event-ID across the channels of a stream', async () => {
     const first = await publish(server.url, 'resume-1', 'basn0g01.png');
     const missed = [await publish(server.url, 'resume-2', 'basn0g16.png'), await publish(server.url, 'resume-1', 'basn2c16.png')];

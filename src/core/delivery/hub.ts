@@ -1,4 +1,5 @@
 import type { ChannelBackend, ChannelSummary } from '../../backend/channel-backend.js';
+import { ALL_CHANNELS } from '../channel-name.js';
 import { RelayError } from '../errors.js';
 import { compareEventIds, parseEventId } from '../event-id.js';
 import type { ImageRecord, NewImage } from '../image-record.js';
@@ -13,7 +14,7 @@ export interface HubOptions {
 }
 
 export interface SubscribeRequest {
-  /** One channel, or several on one stream (a wall of cameras on one connection). */
+  /** One channel, or several on one stream (a wall of cameras on one connection); ALL_CHANNELS for every one. */
   readonly channels: readonly string[];
   /**
    * The last id the viewer saw; images after it that history still holds are replayed. Ignored if malformed.
@@ -71,6 +72,11 @@ export class Hub {
   /** One image of a channel, while history holds it. */
   image(channel: string, id: string): Promise<ImageRecord | undefined> {
     return this.backend.get(channel, id);
+  }
+
+  /** Every image history holds for the channel, oldest first. */
+  history(channel: string): Promise<ImageRecord[]> {
+    return this.backend.readAfter(channel, '0-0');
   }
 
   channels(): Promise<ChannelSummary[]> {
@@ -140,8 +146,11 @@ export class Hub {
     const replay = lastEventId !== undefined && parseEventId(lastEventId) !== undefined;
     let backlog: ImageRecord[] = [];
     try {
+      const named = channels.includes(ALL_CHANNELS)
+        ? (await this.backend.channels()).map((summary) => summary.channel)
+        : channels;
       const perChannel = await Promise.all(
-        channels.map(async (channel) => {
+        named.map(async (channel) => {
           if (replay) return this.backend.readAfter(channel, lastEventId);
           const latest = await this.backend.latest(channel);
           return latest ? [latest] : [];
@@ -159,8 +168,11 @@ export class Hub {
   }
 
   private fanOut(image: ImageRecord): void {
-    const viewers = this.viewersByChannel.get(image.channel);
-    if (!viewers) return;
+    const ofChannel = this.viewersByChannel.get(image.channel);
+    const ofAll = this.viewersByChannel.get(ALL_CHANNELS);
+    if (!ofChannel && !ofAll) return;
+    // A viewer of both the channel and every channel is still one viewer: the Set keeps it once.
+    const viewers = ofChannel && ofAll ? new Set([...ofChannel, ...ofAll]) : (ofChannel ?? ofAll)!;
     for (const viewer of viewers) {
       if (!viewer.pending) {
         viewer.subscriber.deliver(image);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { resolveChannelName } from '../../core/channel-name.js';
+import { ALL_CHANNELS, resolveChannelName } from '../../core/channel-name.js';
 import { RelayError } from '../../core/errors.js';
 import type { RelayContext } from '../relay-context.js';
 import { serveEventStream } from '../serve-event-stream.js';
@@ -18,7 +18,7 @@ function wantsInline(query: EventsQuery): boolean {
 }
 
 /**
- * Metadata streams: named `image` events whose data describes the image and gives its URL, so browsers fetch
+ * Metadata streams (`channel=*` follows every channel, for channel lists): named `image` events whose data describes the image and gives its URL, so browsers fetch
  * the bytes through their HTTP cache (and only when they show them). One connection can follow many channels,
  * which keeps a page inside the browsers' six-connections-per-origin limit on HTTP/1.1.
  */
@@ -39,7 +39,7 @@ export const channelEventRoutes = (context: RelayContext) =>
           names
             .flatMap((name) => name.split(','))
             .filter((name) => name !== '')
-            .map(resolveChannelName),
+            .map((name) => (name === ALL_CHANNELS ? name : resolveChannelName(name))),
         ),
       ];
       if (channels.length === 0) throw new RelayError('invalid_channel', 'Name at least one channel: /events?channel=a&channel=b.');

@@ -11,6 +11,9 @@ import { imageFromParsedBody, type IngestQuery } from '../ingest/image-body.js';
 import { MAX_FILES_PER_REQUEST, publishMultipartImages } from '../ingest/multipart-images.js';
 import type { RelayContext } from '../relay-context.js';
 
+/** Images listed by `GET /channels/{channel}/images` unless `?limit=` says otherwise, and at most. */
+const HISTORY_PAGE_DEFAULT = 50;
+const HISTORY_PAGE_MAX = 1000;
 /** Room in a JSON body beside the base64 payload: header, metadata, JSON punctuation. */
 const JSON_BODY_SLACK_BYTES = 64 * 1024;
 
@@ -73,6 +76,14 @@ export const channelImageRoutes = (context: RelayContext) =>
     const bodyLimit = base64Length(config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
     app.post('/channels/:channel/images', { bodyLimit }, ingest);
     app.put('/channels/:channel/images', { bodyLimit }, ingest);
+
+    app.get<{ Params: ChannelParams; Querystring: { limit?: string } }>('/channels/:channel/images', async (request, reply) => {
+      const channel = resolveChannelName(request.params.channel);
+      const limit = Math.min(Math.max(Number.parseInt(request.query.limit ?? '', 10) || HISTORY_PAGE_DEFAULT, 1), HISTORY_PAGE_MAX);
+      const history = await hub.history(channel);
+      const images = history.slice(-limit).map((image) => describeImage(image, publicUrl));
+      return reply.header('cache-control', 'no-cache').send({ channel, images });
+    });
 
     app.get<{ Params: ChannelParams & { id: string } }>('/channels/:channel/images/:id', async (request, reply) => {
       const channel = resolveChannelName(request.params.channel);

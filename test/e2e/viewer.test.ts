@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  browserSkipReason,
+  dataAttributes,
+  dropFile,
+  horizontalOverflow,
+  launchBrowser,
+  pixelOf,
+  renderedWidth,
+  screenshot,
+  waitForCount,
+  waitForPixel,
+} from '../support/browser.js';
+import { projectRoot } from '../support/fixtures.js';
+import { solidPng } from '../support/png.js';
+import { startRelay, toDataUrl, type RunningRelay } from '../support/relay-harness.js';
+
+type Rgb = [number, number, number];
+const RED: Rgb = [230, 20, 20];
+const GREEN: Rgb = [20, 200, 60];
+const BLUE: Rgb = [30, 60, 230];
+const YELLOW: Rgb = [240, 220, 30];
+
+async function publishPng(baseUrl: string, channel: string, rgb: Rgb, size: [number, number] = [64, 48]): Promise<{ id: string }> {
+  const response = await fetch(`${baseUrl}/channels/${channel}/images`, {
+    method: 'POST',
+    headers: { 'content-type': 'image/png' },
+    body: solidPng(size[0], size[1], rgb),
+  });
+  assert.equal(response.status, 201);
+  return (await response.json()) as { id: string };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const skip = browserSkipReason();
+
+describe('the viewer, in a real browser', { skip }, () => {
+  let browser: Browser;
+  let server: RunningRelay;
+  let page: Page;
+  before(async () => {
+    browser = await launchBrowser();
+    server = await startRelay();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const openPage = async (pathname: string, viewport = { width: 1024, height: 700 }): Promise<Page> => {
+    page = await browser.newPage({ viewport });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && !/Failed to load resource|EventSource/.test(message.text()) && errors.push(message.text()));
+    await page.goto(server.url + pathname);
+    (page as Page & { errors: string[] }).errors = errors;
+    return page;
+  };
+
+  it('lists channels live: new channels and new images appear without a reload', async (t) => {
+    await publishPng(server.url, 'porch', RED);
+    await openPage('/');
+    await page.waitForSelector('.card[data-channel="porch"] img');
+    await waitForPixel(page, '.card[data-channel="porch"] img', RED);
+    await publishPng(server.url, 'garden', BLUE);
+    await waitForPixel(page, '.card[data-channel="garden"] img', BLUE);
+    await publishPng(server.url, 'porch', GREEN);
+    await waitForPixel(page, '.card[data-channel="porch"] img', GREEN);
+    const text = await page.textContent('.card[data-channel="porch"]');
+    assert.match(text ?? '', /\d+ s ago/);
+    assert.match(text ?? '', /\d+\/min/);
+    assert.match(text ?? '', /\d+ watching/);
+    assert.equal(await page.textContent('#connection'), 'live');
+    const file = await screenshot(page, t);
+    if (process.env.IMAGE_RELAY_UPDATE_DOCS === '1') {
+      mkdirSync(path.join(projectRoot, 'docs/images'), { recursive: true });
+      copyFileSync(file, path.join(projectRoot, 'docs/images/viewer-channels.png'));
+    }
+    assert.deepEqual((page as Page & { errors: string[] }).errors, []);
+    await page.close();
+  });
+
+  it('shows a new image in the channel view, fitted, with its size, dimensions and type', async (t) => {
+    await openPage('/view/door');
+    await page.waitForSelector('#connection[data-state="live"]');
+    await publishPng(server.url, 'door', GREEN, [320, 200]);
+    await waitForPixel(page, '[data-testid="picture"]', GREEN);
+    const info = await page.textContent('[data-testid="info"]');
+    assert.match(info ?? '', /320×200/);
+    assert.match(info ?? '', /PNG/);
+    assert.match(info ?? '', /\d+ B|KB/);
+    const box = await renderedWidth(page, '[data-testid="picture"]');
+    assert.ok(box > 320, 'the picture is fitted to the window, not shown at its own size');
+    const file = await screenshot(page, t);
+    if (process.env.IMAGE_RELAY_UPDATE_DOCS === '1') copyFileSync(file, path.join(projectRoot, 'docs/images/viewer-channel.png'));
+    await page.close();
+  });
+
+  it('steps back through history with the arrow keys and the strip, and returns to live', async (t) => {
+    for (const colour of [RED, GREEN, BLUE]) await publishPng(server.url, 'steps', colour);
+    await openPage('/view/steps');
+    await waitForPixel(page, '[data-testid="picture"]', BLUE);
+    assert.equal((await dataAttributes(page, '[data-testid="strip"] .thumb', 'id')).length, 3);
+    await page.keyboard.press('ArrowLeft');
+    await waitForPixel(page, '[data-testid="picture"]', GREEN);
+    await page.keyboard.press('ArrowLeft');
+    await waitForPixel(page, '[data-testid="picture"]', RED);
+    // While the viewer looks back, a new image arrives: it joins the strip but does not take the screen.
+    await publishPng(server.url, 'steps', YELLOW);
+    await waitForCount(page, '[data-testid="strip"] .thumb', 4);
+    assert.deepEqual(await pixelOf(page, '[data-testid="picture"]'), RED);
+    await screenshot(page, t);
+    await page.click('[data-testid="live-toggle"]');
+    await waitForPixel(page, '[data-testid="picture"]', YELLOW);
+    await page.click('[data-testid="strip"] .thumb >> nth=1');
+    await waitForPixel(page, '[data-testid="picture"]', GREEN);
+    await page.keyboard.press(' ');
+    await waitForPixel(page, '[data-testid="picture"]', YELLOW);
+    await page.close();
+  });
+
+  it('reconnects after the relay restarts, showing nothing twice and missing nothing', async (t) => {
+    const port = await freePort();
+    let relay = await startRelay({ port, retryMs: 200 });
+    const base = relay.url;
+    const viewerPage = await browser.newPage();
+    await viewerPage.goto(`${base}/view/restart`);
+    await viewerPage.waitForSelector('#connection[data-state="live"]');
+    await publishPng(base, 'restart', RED);
+    await waitForPixel(viewerPage, '[data-testid="picture"]', RED);
+    await relay.close();
+    await viewerPage.waitForSelector('#connection:not([data-state="live"])');
+    relay = await startRelay({ port, retryMs: 200 });
+    try {
+      await viewerPage.waitForSelector('#connection[data-state="live"]', { timeout: 20_000 });
+      await publishPng(base, 'restart', GREEN);
+      await publishPng(base, 'restart', BLUE);
+      await waitForPixel(viewerPage, '[data-testid="picture"]', BLUE);
+      const ids = await dataAttributes(viewerPage, '[data-testid="strip"] .thumb', 'id');
+      assert.equal(ids.length, 3, `strip: ${ids.join(', ')}`);
+      assert.equal(new Set(ids).size, 3);
+      await screenshot(viewerPage, t);
+    } finally {
+      await viewerPage.close();
+      await relay.close();
+    }
+  });
+
+  it('shows a grid of channels over one event stream', async (t) => {
+    const streams: string[] = [];
+    page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+    page.on('request', (request) => request.resourceType() === 'eventsource' && streams.push(request.url()));
+    await page.goto(`${server.url}/grid?channel=wall-1&channel=wall-2&channel=wall-3`);
+    await page.waitForSelector('#connection[data-state="live"]');
+    await publishPng(server.url, 'wall-1', RED);
+    await publishPng(server.url, 'wall-2', GREEN);
+    await publishPng(server.url, 'wall-3', BLUE);
+    await waitForPixel(page, '.tile[data-channel="wall-1"] img', RED);
+    await waitForPixel(page, '.tile[data-channel="wall-2"] img', GREEN);
+    await waitForPixel(page, '.tile[data-channel="wall-3"] img', BLUE);
+    assert.equal(streams.length, 1, `one stream for the whole wall: ${streams.join(', ')}`);
+    const file = await screenshot(page, t);
+    if (process.env.IMAGE_RELAY_UPDATE_DOCS === '1') copyFileSync(file, path.join(projectRoot, 'docs/images/viewer-grid.png'));
+    await page.close();
+  });
+
+  it('publishes a dropped image, and says in words why a dropped file was refused', async (t) => {
+    await openPage('/view/drop');
+    await page.waitForSelector('#connection[data-state="live"]');
+    await dropFile(page, '[data-testid="stage"]', solidPng(40, 30, YELLOW), 'yellow.png', 'image/png');
+    await waitForPixel(page, '[data-testid="picture"]', YELLOW);
+    await dropFile(page, '[data-testid="stage"]', Buffer.from('just some text'), 'notes.png', 'image/png');
+    await page.waitForSelector('#toast[data-kind="error"]:not([hidden])');
+    assert.match((await page.textContent('#toast')) ?? '', /notes\.png: The bytes are not an image/);
+    await screenshot(page, t);
+    await page.close();
+  });
+
+  it('works on a phone-sized screen', async (t) => {
+    await publishPng(server.url, 'phone', RED);
+    await openPage('/view/phone', { width: 375, height: 667 });
+    await waitForPixel(page, '[data-testid="picture"]', RED);
+    const overflow = await horizontalOverflow(page);
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px`);
+    await screenshot(page, t);
+    await page.close();
+  });
+
+  it('serves the original browser snippet on another origin, unchanged', async (t) => {
+    // The original React page, reduced to its behaviour: EventSource on the relay, img.src = event.data.
+    const pageHtml = `<!doctype html><img id="live" alt="sample_image" width="360"><script>
+      const es = new EventSource(${JSON.stringify(`${server.url}/sse-image`)});
+      es.onmessage = (event) => { document.getElementById('live').src = event.data; };
+      es.onopen = () => { document.title = 'open'; };
+    </script>`;
+    const other = http.createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end(pageHtml));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const origin = `http://localhost:${(other.address() as net.AddressInfo).port}`;
+      page = await browser.newPage();
+      await page.goto(origin);
+      await page.waitForFunction(`document.title === 'open'`);
+      const imageSrc = toDataUrl(solidPng(32, 32, BLUE));
+      // The original curl line, byte for byte in its body.
+      const response = await fetch(`${server.url}/receive-image`, {
+        method: 'POST',
+        headers: { 'Content-type': 'application/json' },
+        body: `{"imageSrc": "${imageSrc}"}`,
+      });
+      assert.equal(response.status, 200);
+      await waitForPixel(page, '#live', BLUE);
+      assert.equal(await page.getAttribute('#live', 'src'), imageSrc);
+      await screenshot(page, t);
+      await page.close();
+    } finally {
+      other.close();
+    }
+  });
+});

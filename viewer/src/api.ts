@@ -1,0 +1,58 @@
+/** What the relay says about an image (README: "An image's description"). */
+export interface ImageDescription {
+  id: string;
+  channel: string;
+  url: string;
+  type: string;
+  bytes: number;
+  width: number;
+  height: number;
+  publishedAt: string;
+  meta?: Record<string, unknown>;
+}
+
+export interface ChannelSummary {
+  channel: string;
+  latestId: string;
+  latestUrl: string;
+  images: number;
+  bytes: number;
+  viewers: number;
+  lastPublishedAt: string;
+}
+
+/** A refusal from the relay, with its words for people. */
+export class RelayRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function json<T>(response: Response): Promise<T> {
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
+    throw new RelayRefusal(response.status, body.error ?? 'http_error', body.message ?? `The relay answered ${response.status}.`);
+  }
+  return (await response.json()) as T;
+}
+
+export async function listChannels(): Promise<ChannelSummary[]> {
+  return (await json<{ channels: ChannelSummary[] }>(await fetch('/channels'))).channels;
+}
+
+export async function channelHistory(channel: string): Promise<ImageDescription[]> {
+  return (await json<{ images: ImageDescription[] }>(await fetch(`/channels/${encodeURIComponent(channel)}/images`))).images;
+}
+
+export async function publishFile(channel: string, file: File): Promise<ImageDescription> {
+  const response = await fetch(`/channels/${encodeURIComponent(channel)}/images`, {
+    method: 'POST',
+    headers: { 'content-type': file.type || 'application/octet-stream' },
+    body: file,
+  });
+  return json<ImageDescription>(response);
+}

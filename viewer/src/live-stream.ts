@@ -1,0 +1,62 @@
+import type { ImageDescription } from './api';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+/** Ids are "<ms>-<seq>": compared as numbers, so the stream can drop anything it has already shown. */
+function isNewer(id: string, than: string | undefined): boolean {
+  if (than === undefined) return true;
+  const [ms, seq] = id.split('-').map(Number) as [number, number];
+  const [thanMs, thanSeq] = than.split('-').map(Number) as [number, number];
+  return ms > thanMs || (ms === thanMs && seq > thanSeq);
+}
+
+const RETRY_AFTER_CLOSE_MS = 3000;
+
+/**
+ * Follows the `image` events of some channels on one connection. EventSource reconnects by itself after a
+ * network error and sends Last-Event-ID; when it gives up (the relay answered with an error while restarting),
+ * a new one is opened with `?lastEventId=`, so the viewer resumes where it was and shows nothing twice.
+ * @param startAfter the id of the newest image the page already shows (from a history listing), if any.
+ */
+export function followImages(
+  channels: readonly string[],
+  onImage: (image: ImageDescription) => void,
+  onState: (state: ConnectionState) => void,
+  startAfter?: string,
+): () => void {
+  let lastId: string | undefined = startAfter;
+  let source: EventSource | undefined;
+  let retryTimer: number | undefined;
+  let stopped = false;
+
+  const open = (): void => {
+    const params = new URLSearchParams();
+    for (const channel of channels) params.append('channel', channel);
+    if (lastId) params.set('lastEventId', lastId);
+    source = new EventSource(`/events?${params}`);
+    source.onopen = () => onState('live');
+    source.onerror = () => {
+      if (source?.readyState === EventSource.CLOSED) {
+        onState('offline');
+        source = undefined;
+        if (!stopped) retryTimer = window.setTimeout(open, RETRY_AFTER_CLOSE_MS);
+      } else {
+        onState('reconnecting');
+      }
+    };
+    source.addEventListener('image', (event) => {
+      const message = event as MessageEvent<string>;
+      const image = JSON.parse(message.data) as ImageDescription;
+      if (!isNewer(image.id, lastId)) return;
+      lastId = image.id;
+      onImage(image);
+    });
+  };
+  onState('connecting');
+  open();
+  return () => {
+    stopped = true;
+    window.clearTimeout(retryTimer);
+    source?.close();
+  };
+}
