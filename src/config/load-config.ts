@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from './options.js';
 import type { RelayConfig } from './relay-config.js';
@@ -58,8 +58,35 @@ function parseValue(spec: OptionSpec, raw: string, source: string): string | num
 }
 
 /**
- * Builds the relay's configuration from command-line flags, then environment variables, then defaults
- * (in that order of precedence). The only place that reads the environment.
+ * A config file is JSON: an object whose keys are the options' flag names (`"max-image-bytes": "16MiB"`),
+ * values strings or numbers, read with the same rules as flags.
+ */
+function readConfigFile(file: string, specs: readonly [OptionName, OptionSpec][]): Map<OptionName, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`config file ${file}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${file}: must hold a JSON object`);
+  }
+  const values = new Map<OptionName, string>();
+  for (const [key, value] of Object.entries(parsed)) {
+    const entry = specs.find(([name, spec]) => spec.flag === key || name === key);
+    if (!entry) throw new ConfigError(`config file ${file}: unknown option "${key}"`);
+    if (typeof value !== 'string' && typeof value !== 'number') {
+      throw new ConfigError(`config file ${file}: "${key}" must be a string or a number`);
+    }
+    values.set(entry[0], String(value));
+  }
+  return values;
+}
+
+/**
+ * Builds the relay's configuration from command-line flags, then environment variables, then a config file
+ * (`--config` or IMAGE_RELAY_CONFIG), then defaults, in that order of precedence. The only place that reads the
+ * environment.
  */
 export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): RelayConfig {
   const specs = Object.entries(OPTION_SPECS) as [OptionName, OptionSpec][];
@@ -67,20 +94,27 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   try {
     flags = parseArgs({
       args: [...argv],
-      options: Object.fromEntries(specs.map(([, spec]) => [spec.flag, { type: 'string' as const }])),
+      options: {
+        ...Object.fromEntries(specs.map(([, spec]) => [spec.flag, { type: 'string' as const }])),
+        config: { type: 'string' as const },
+      },
       strict: true,
       allowPositionals: false,
     }).values;
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+  const configFile = typeof flags.config === 'string' ? flags.config : env.IMAGE_RELAY_CONFIG || undefined;
+  const fileValues = configFile ? readConfigFile(configFile, specs) : new Map<OptionName, string>();
 
   const settings = {} as Record<OptionName, string | number>;
   for (const [name, spec] of specs) {
     const flagValue = flags[spec.flag];
     const envName = spec.env.find((variable) => env[variable] !== undefined && env[variable] !== '');
+    const fileValue = fileValues.get(name);
     if (typeof flagValue === 'string') settings[name] = parseValue(spec, flagValue, `--${spec.flag}`);
     else if (envName) settings[name] = parseValue(spec, env[envName]!, envName);
+    else if (fileValue !== undefined) settings[name] = parseValue(spec, fileValue, `"${spec.flag}" in ${configFile}`);
     else settings[name] = spec.defaultValue;
   }
   if (Boolean(settings.tlsCert) !== Boolean(settings.tlsKey)) {

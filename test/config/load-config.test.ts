@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ConfigError, loadConfig } from '../../src/config/load-config.js';
 
@@ -22,6 +25,21 @@ describe('loadConfig', () => {
     assert.equal(loadConfig(['--max-image-bytes', '2MiB'], {}).maxImageBytes, 2 * 1024 * 1024);
     assert.equal(loadConfig([], { IMAGE_RELAY_MEMORY_BUDGET: '1GB' }).history.maxTotalBytes, 1e9);
     assert.equal(loadConfig(['--queue-bytes', '512k'], {}).delivery.queueMaxBytes, 512 * 1024);
+  });
+
+  it('reads a JSON config file below flags and environment', () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'relay-config-')), 'relay.json');
+    writeFileSync(file, JSON.stringify({ port: 9100, 'max-image-bytes': '2MiB', host: '127.0.0.1' }));
+    const fromFile = loadConfig(['--config', file], {});
+    assert.equal(fromFile.port, 9100);
+    assert.equal(fromFile.maxImageBytes, 2 * 1024 * 1024);
+    assert.equal(loadConfig(['--config', file], { PORT: '9200' }).port, 9200);
+    assert.equal(loadConfig(['--config', file, '--port', '9300'], { PORT: '9200' }).port, 9300);
+    assert.equal(loadConfig([], { IMAGE_RELAY_CONFIG: file }).host, '127.0.0.1');
+    writeFileSync(file, JSON.stringify({ colour: 'red' }));
+    assert.throws(() => loadConfig(['--config', file], {}), /unknown option "colour"/);
+    writeFileSync(file, JSON.stringify({ port: 'eighty' }));
+    assert.throws(() => loadConfig(['--config', file], {}), /"port" in .*relay\.json: "eighty" is not a whole number/);
   });
 
   it('names the bad option in its error', () => {
