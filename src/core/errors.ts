@@ -19,6 +19,7 @@ export const ERRORS = {
   meta_too_large: { status: 413, message: 'Metadata is larger than this relay accepts.' },
   too_many_files: { status: 413, message: 'The form holds more image files than one request may publish.' },
   no_image: { status: 400, message: 'The form holds no image file.' },
+  invalid_multipart: { status: 400, message: 'The multipart/form-data body is malformed.' },
   unsupported_media_type: {
     status: 415,
     message: 'Send the image as application/json with a data: URL (or, to /channels/{channel}/images, as raw bytes or multipart/form-data).',

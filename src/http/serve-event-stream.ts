@@ -25,10 +25,13 @@ export function serveEventStream(
 ): void {
   const lastEventId = lastEventIdOf(request);
   const stream = openEventStream(reply, context.config.retryMs);
-  const log = request.log.child(channels.length === 1 ? { channel: channels[0] } : { channels });
-  log.info({ lastEventId, remote: request.ip }, 'viewer connected');
+  // Plain fields rather than a child logger: a stream lives for hours, and a child logger per viewer is memory
+  // every idle viewer pays for (see docs/BENCHMARKS.md, idle streams).
+  const log = request.server.log;
+  const where = channels.length === 1 ? { channel: channels[0] } : { channels };
+  log.info({ ...where, lastEventId, remote: request.ip }, 'viewer connected');
   const subscription = context.hub.subscribe({ channels, lastEventId, sink: stream.sink, encode, signal: stream.signal });
   void subscription.ended.then(({ reason, stats }) => {
-    log.info({ reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
+    log.info({ ...where, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
   });
 }
