@@ -4,6 +4,9 @@ import pino, { type Logger } from 'pino';
 import type { ChannelBackend } from './backend/channel-backend.js';
 import { MemoryBackend } from './backend/memory/memory-backend.js';
 import type { RelayConfig } from './config/relay-config.js';
+import { AccessPolicy } from './core/access/access-policy.js';
+import { JwtVerifier } from './core/access/jwt-verifier.js';
+import { parseStaticTokens } from './core/access/static-tokens.js';
 import { Hub } from './core/delivery/hub.js';
 import { buildHttpApp } from './http/app.js';
 import { describeImage } from './http/image-description.js';
@@ -22,6 +25,8 @@ export interface Relay {
   readonly hub: Hub;
   readonly backend: ChannelBackend;
   readonly http: FastifyInstance;
+  /** Whether tokens are required. */
+  readonly accessControlled: boolean;
   /** Starts listening; resolves with the base URL, e.g. "http://127.0.0.1:43121". */
   listen(): Promise<string>;
   /** Stops accepting, ends every stream cleanly, releases the backend. Safe to call twice. */
@@ -36,13 +41,18 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },
   });
   const frames = createImageFrameEncoders((image) => describeImage(image, config.publicUrl));
-  const http = await buildHttpApp({ hub, config, frames }, logger);
+  const access = new AccessPolicy(
+    config.access.tokens ? parseStaticTokens(config.access.tokens) : undefined,
+    config.access.jwt ? new JwtVerifier(config.access.jwt.algorithm, config.access.jwt.key) : undefined,
+  );
+  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map() }, logger);
 
   let closing: Promise<void> | undefined;
   return {
     hub,
     backend,
     http,
+    accessControlled: access.enabled,
     async listen() {
       try {
         await http.listen({ port: config.port, host: config.host });

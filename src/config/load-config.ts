@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseStaticTokens } from '../core/access/static-tokens.js';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from './options.js';
 import type { RelayConfig } from './relay-config.js';
 
@@ -35,6 +36,12 @@ function parseValue(spec: OptionSpec, raw: string, source: string): string | num
     }
     case 'file':
       if (!existsSync(raw)) fail('a file that exists');
+      return raw;
+    case 'boolean':
+      if (!['true', 'false', '1', '0', 'yes', 'no'].includes(raw)) fail('true or false');
+      return ['true', '1', 'yes'].includes(raw) ? 'true' : 'false';
+    case 'jwt-algorithm':
+      if (!['HS256', 'RS256', 'ES256'].includes(raw)) fail('HS256, RS256 or ES256');
       return raw;
     case 'log-level':
       if (!(LOG_LEVELS as readonly string[]).includes(raw)) fail(`one of ${LOG_LEVELS.join(', ')}`);
@@ -117,15 +124,52 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     else if (fileValue !== undefined) settings[name] = parseValue(spec, fileValue, `"${spec.flag}" in ${configFile}`);
     else settings[name] = spec.defaultValue;
   }
+  validateAccess(settings);
   if (Boolean(settings.tlsCert) !== Boolean(settings.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither');
   }
   return toRelayConfig(settings);
 }
 
+function validateAccess(settings: Record<OptionName, string | number>): void {
+  if (settings.tokens) {
+    try {
+      parseStaticTokens(settings.tokens as string);
+    } catch (error) {
+      throw new ConfigError(`--tokens: ${(error as Error).message}`);
+    }
+  }
+  const algorithm = settings.jwtAlgorithm as string;
+  if (settings.jwtSecret && settings.jwtPublicKey) throw new ConfigError('--jwt-secret and --jwt-public-key: give one, not both');
+  if (settings.jwtSecret && algorithm && algorithm !== 'HS256') throw new ConfigError('--jwt-secret goes with --jwt-algorithm HS256');
+  if (settings.jwtPublicKey && !['RS256', 'ES256'].includes(algorithm)) {
+    throw new ConfigError('--jwt-public-key needs --jwt-algorithm RS256 or ES256');
+  }
+  if (settings.jwtSecret && (settings.jwtSecret as string).length < 32) {
+    throw new ConfigError('--jwt-secret: use at least 32 characters (HS256 keys shorter than the hash are weak)');
+  }
+}
+
 /** The defaults alone, with overrides: what tests and embedders start from. */
 export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
   return { ...loadConfig([], {}), ...overrides };
+}
+
+/** Open to every origin only while access control is off, unless configured: a token must not leak cross-site. */
+function parseOrigins(spec: string, accessControlled: boolean): '*' | string[] {
+  if (spec === '') return accessControlled ? [] : '*';
+  if (spec.trim() === '*') return '*';
+  const origins = spec.split(',').map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new ConfigError(`--cors-origins: "${origin}" is not an origin such as https://app.example.com`);
+    }
+    if (parsed.origin !== origin) throw new ConfigError(`--cors-origins: "${origin}" is not an origin (scheme://host[:port], no path)`);
+  }
+  return origins;
 }
 
 function toRelayConfig(settings: Record<OptionName, string | number>): RelayConfig {
@@ -149,6 +193,23 @@ function toRelayConfig(settings: Record<OptionName, string | number>): RelayConf
     retryMs: number('retryMs'),
     publicUrl: settings.publicUrl as string,
     tls: settings.tlsCert && settings.tlsKey ? { certFile: settings.tlsCert as string, keyFile: settings.tlsKey as string } : undefined,
+    access: {
+      tokens: settings.tokens as string,
+      jwt: settings.jwtSecret
+        ? { algorithm: 'HS256', key: settings.jwtSecret as string }
+        : settings.jwtPublicKey
+          ? { algorithm: settings.jwtAlgorithm as 'RS256' | 'ES256', key: readFileSync(settings.jwtPublicKey as string, 'utf8') }
+          : undefined,
+    },
+    corsOrigins: parseOrigins(settings.corsOrigins as string, Boolean(settings.tokens || settings.jwtSecret || settings.jwtPublicKey)),
+    limits: {
+      publishesPerMinute: number('publishesPerMinute'),
+      publishWindowMs: 60_000,
+      streamsPerClient: number('streamsPerClient'),
+      headersTimeoutMs: number('headersTimeoutMs'),
+      requestTimeoutMs: number('requestTimeoutMs'),
+    },
+    trustProxy: settings.trustProxy === 'true',
     logLevel: settings.logLevel as RelayConfig['logLevel'],
   };
 }

@@ -17,7 +17,7 @@ import {
   DEFAULT_RETRY_MS,
 } from './relay-config.js';
 
-export type OptionKind = 'integer' | 'bytes' | 'string' | 'url' | 'file' | 'log-level';
+export type OptionKind = 'integer' | 'bytes' | 'string' | 'url' | 'file' | 'log-level' | 'boolean' | 'jwt-algorithm';
 
 /** One setting of the relay: its flag, its environment variables (first found wins) and its default. */
 export interface OptionSpec {
@@ -93,6 +93,46 @@ export const OPTION_SPECS = {
   tlsKey: {
     flag: 'tls-key', env: ['IMAGE_RELAY_TLS_KEY'], kind: 'file', defaultValue: '',
     description: 'PEM private key for --tls-cert',
+  },
+  tokens: {
+    flag: 'tokens', env: ['IMAGE_RELAY_TOKENS'], kind: 'string', defaultValue: '',
+    description: 'Static tokens, "SECRET=SCOPES@PATTERNS ..." (e.g. "cam-device-secret-1=publish@cam-*"); any token turns access control on',
+  },
+  jwtSecret: {
+    flag: 'jwt-secret', env: ['IMAGE_RELAY_JWT_SECRET'], kind: 'string', defaultValue: '',
+    description: 'HS256 secret of JWTs an application mints (turns access control on)',
+  },
+  jwtPublicKey: {
+    flag: 'jwt-public-key', env: ['IMAGE_RELAY_JWT_PUBLIC_KEY'], kind: 'file', defaultValue: '',
+    description: 'PEM public key of RS256/ES256 JWTs (with --jwt-algorithm; turns access control on)',
+  },
+  jwtAlgorithm: {
+    flag: 'jwt-algorithm', env: ['IMAGE_RELAY_JWT_ALGORITHM'], kind: 'jwt-algorithm', defaultValue: '',
+    description: 'HS256 (with --jwt-secret), RS256 or ES256 (with --jwt-public-key)',
+  },
+  corsOrigins: {
+    flag: 'cors-origins', env: ['IMAGE_RELAY_CORS_ORIGINS'], kind: 'string', defaultValue: '',
+    description: 'Origins allowed to call the relay from a browser, comma-separated, or * (default: * while access control is off, none when on)',
+  },
+  publishesPerMinute: {
+    flag: 'publishes-per-minute', env: ['IMAGE_RELAY_PUBLISHES_PER_MINUTE'], kind: 'integer', defaultValue: 600,
+    min: 1, description: 'Publishes one client (token, or IP without one) may make per minute',
+  },
+  streamsPerClient: {
+    flag: 'streams-per-client', env: ['IMAGE_RELAY_STREAMS_PER_CLIENT'], kind: 'integer', defaultValue: 64,
+    min: 1, description: 'Event streams one client (token, or IP without one) may hold open',
+  },
+  trustProxy: {
+    flag: 'trust-proxy', env: ['IMAGE_RELAY_TRUST_PROXY'], kind: 'boolean', defaultValue: 'false',
+    description: 'Take the client address from X-Forwarded-For (only behind a proxy you run)',
+  },
+  headersTimeoutMs: {
+    flag: 'headers-timeout-ms', env: ['IMAGE_RELAY_HEADERS_TIMEOUT_MS'], kind: 'integer', defaultValue: 10_000,
+    min: 1000, description: 'A request must send its headers within this (slowloris)',
+  },
+  requestTimeoutMs: {
+    flag: 'request-timeout-ms', env: ['IMAGE_RELAY_REQUEST_TIMEOUT_MS'], kind: 'integer', defaultValue: 120_000,
+    min: 1000, description: 'A request must send its whole body within this',
   },
   logLevel: {
     flag: 'log-level', env: ['IMAGE_RELAY_LOG_LEVEL', 'LOG_LEVEL'], kind: 'log-level', defaultValue: 'info',

@@ -17,6 +17,22 @@ export interface RelayConfig {
   readonly publicUrl: string;
   /** With TLS the relay serves HTTPS with HTTP/2 (and HTTP/1.1 through ALPN). */
   readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+  readonly access: {
+    /** Static token spec (see core/access/static-tokens.ts); "" for none. */
+    readonly tokens: string;
+    readonly jwt: { readonly algorithm: 'HS256' | 'RS256' | 'ES256'; readonly key: string } | undefined;
+  };
+  /** Origins allowed by CORS: '*' for any, or an allowlist (empty: same-origin only). */
+  readonly corsOrigins: '*' | readonly string[];
+  readonly limits: {
+    readonly publishesPerMinute: number;
+    /** The window publishesPerMinute counts over: a minute, shorter only in tests. */
+    readonly publishWindowMs: number;
+    readonly streamsPerClient: number;
+    readonly headersTimeoutMs: number;
+    readonly requestTimeoutMs: number;
+  };
+  readonly trustProxy: boolean;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

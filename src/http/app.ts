@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { installAccessControl } from './access/access-hooks.js';
 import { installErrorResponses } from './error-response.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
 import { channelEventRoutes } from './routes/channel-events.js';
@@ -19,6 +21,22 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   channelEventRoutes,
 ];
 
+/**
+ * The plain-HTTP server, made here to set what Fastify has no option for: a request must send its headers within
+ * headersTimeoutMs, checked every second rather than Node's default 30 s, so a slowloris client is cut off soon.
+ */
+function plainServerFactory(context: RelayContext) {
+  return (handler: http.RequestListener): http.Server =>
+    http.createServer(
+      {
+        headersTimeout: context.config.limits.headersTimeoutMs,
+        requestTimeout: context.config.limits.requestTimeoutMs,
+        connectionsCheckingInterval: 1000,
+      },
+      handler,
+    );
+}
+
 /** The HTTP edge: Fastify with our error responses, CORS and the route table, around a core it only calls. */
 export async function buildHttpApp(context: RelayContext, logger: Logger): Promise<FastifyInstance> {
   const tls = context.config.tls;
@@ -28,6 +46,10 @@ export async function buildHttpApp(context: RelayContext, logger: Logger): Promi
     logController: new LogController({ disableRequestLogging: true }),
     // Idle keep-alive sockets would otherwise hold close() open after the streams have ended.
     forceCloseConnections: true,
+    trustProxy: context.config.trustProxy,
+    // Slow-request defences (slowloris): the whole body within requestTimeout. Event streams are not affected:
+    // their request is complete the moment its headers are.
+    requestTimeout: context.config.limits.requestTimeoutMs,
   };
   // With TLS: HTTP/2, so a browser multiplexes every stream and image fetch on one connection; HTTP/1.1 through
   // ALPN for clients that do not speak it. The routes see the same request and reply either way.
@@ -38,7 +60,7 @@ export async function buildHttpApp(context: RelayContext, logger: Logger): Promi
           http2: true,
           https: { allowHTTP1: true, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
         })
-      : Fastify(options)
+      : Fastify({ ...options, serverFactory: plainServerFactory(context) })
   ) as unknown as FastifyInstance;
   installErrorResponses(app);
 
@@ -46,8 +68,16 @@ export async function buildHttpApp(context: RelayContext, logger: Logger): Promi
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
 
-  // The original design answered every origin; the browser page usually lives on another one.
-  await app.register(cors, { origin: '*', methods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'], maxAge: 86_400 });
+  // The original design answered every origin, and so does the relay while access control is off. With tokens,
+  // only configured origins; credentials (the token cookie) are allowed only with a list, never with "*".
+  const origins = context.config.corsOrigins;
+  await app.register(cors, {
+    origin: origins === '*' ? '*' : [...origins],
+    credentials: origins !== '*',
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
+    maxAge: 86_400,
+  });
+  await installAccessControl(app, context.access, context.config.limits);
   for (const routes of ROUTE_MODULES) await app.register(routes(context));
   return app;
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { RelayConfig } from '../config/relay-config.js';
+import type { AccessPolicy } from '../core/access/access-policy.js';
 import type { Hub } from '../core/delivery/hub.js';
 import type { ImageFrameEncoders } from '../sse/image-frames.js';
 
@@ -9,6 +10,9 @@ export interface RelayContext {
   readonly config: RelayConfig;
   /** Shared by every viewer, so each image's event is encoded once per stream form. */
   readonly frames: ImageFrameEncoders;
+  readonly access: AccessPolicy;
+  /** Open event streams per client (see access-hooks.ts clientKey), for the streams-per-client limit. */
+  readonly openStreams: Map<string, number>;
 }
 
 /** A feature's routes, built from the context; app.ts registers them from one table. */

@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FrameEncoder } from '../core/delivery/frame-sink.js';
 import type { ImageRecord } from '../core/image-record.js';
+import { RelayError } from '../core/errors.js';
+import { clientKey } from './access/access-hooks.js';
 import { openEventStream } from './event-stream-response.js';
 import type { RelayContext } from './relay-context.js';
 
@@ -24,14 +26,26 @@ export function serveEventStream(
   encode: FrameEncoder<ImageRecord>,
 ): void {
   const lastEventId = lastEventIdOf(request);
+  const client = clientKey(request);
+  const open = context.openStreams.get(client) ?? 0;
+  if (open >= context.config.limits.streamsPerClient) {
+    throw new RelayError('too_many_streams', `This client has ${open} streams open, as many as it may; close one first.`);
+  }
+  context.openStreams.set(client, open + 1);
   const stream = openEventStream(reply, context.config.retryMs);
   // Plain fields rather than a child logger: a stream lives for hours, and a child logger per viewer is memory
   // every idle viewer pays for (see docs/BENCHMARKS.md, idle streams).
   const log = request.server.log;
   const where = channels.length === 1 ? { channel: channels[0] } : { channels };
   log.info({ ...where, lastEventId, remote: request.ip }, 'viewer connected');
-  const subscription = context.hub.subscribe({ channels, lastEventId, sink: stream.sink, encode, signal: stream.signal });
+  // A `*` stream shows a token only the channels it may watch.
+  const grant = request.grant;
+  const filter = grant.subscribesToAll ? undefined : grant.canSubscribe;
+  const subscription = context.hub.subscribe({ channels, lastEventId, sink: stream.sink, encode, signal: stream.signal, filter });
   void subscription.ended.then(({ reason, stats }) => {
+    const remaining = (context.openStreams.get(client) ?? 1) - 1;
+    if (remaining > 0) context.openStreams.set(client, remaining);
+    else context.openStreams.delete(client);
     log.info({ ...where, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
   });
 }

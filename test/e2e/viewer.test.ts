@@ -199,6 +199,32 @@ describe('the viewer, in a real browser', { skip }, () => {
     await page.close();
   });
 
+  it('asks for a token when the relay requires one, then shows the channel', async (t) => {
+    const wallToken = 'wall-screen-secret-000001';
+    const deviceToken = 'camera-device-secret-0001';
+    const guarded = await startRelay({ access: { tokens: `${deviceToken}=publish@cam-* ${wallToken}=subscribe@cam-*`, jwt: undefined }, corsOrigins: [] });
+    try {
+      page = await browser.newPage();
+      await page.goto(`${guarded.url}/view/cam-9`);
+      await page.waitForSelector('[data-testid="token-form"]');
+      await screenshot(page, `${t.name} (prompt)`);
+      await page.fill('[data-testid="token-input"]', wallToken);
+      await page.click('[data-testid="token-form"] button');
+      await page.waitForSelector('#connection[data-state="live"]');
+      const response = await fetch(`${guarded.url}/channels/cam-9/images`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${deviceToken}`, 'content-type': 'image/png' },
+        body: solidPng(64, 48, GREEN),
+      });
+      assert.equal(response.status, 201);
+      await waitForPixel(page, '[data-testid="picture"]', GREEN);
+      await screenshot(page, t);
+      await page.close();
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('serves the original browser snippet on another origin, unchanged', async (t) => {
     // The original React page, reduced to its behaviour: EventSource on the relay, img.src = event.data.
     const pageHtml = `<!doctype html><img id="live" alt="sample_image" width="360"><script>

@@ -4,9 +4,10 @@ import { defaultConfig } from '../../src/config/load-config.js';
 import type { RelayConfig } from '../../src/config/relay-config.js';
 import { createRelay, type Relay } from '../../src/relay.js';
 
-export interface ConfigOverrides extends Partial<Omit<RelayConfig, 'history' | 'delivery'>> {
+export interface ConfigOverrides extends Partial<Omit<RelayConfig, 'history' | 'delivery' | 'limits'>> {
   history?: Partial<RelayConfig['history']>;
   delivery?: Partial<RelayConfig['delivery']>;
+  limits?: Partial<RelayConfig['limits']>;
 }
 
 /** Defaults as a user gets them, but on a free loopback port and with the given overrides. */
@@ -19,6 +20,7 @@ export function testConfig(overrides: ConfigOverrides = {}): RelayConfig {
     ...overrides,
     history: { ...base.history, ...overrides.history },
     delivery: { ...base.delivery, ...overrides.delivery },
+    limits: { ...base.limits, ...overrides.limits },
   };
 }
 

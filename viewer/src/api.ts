@@ -1,3 +1,5 @@
+import { askForToken } from './token-prompt';
+
 /** What the relay says about an image (README: "An image's description"). */
 export interface ImageDescription {
   id: string;
@@ -35,6 +37,7 @@ export class RelayRefusal extends Error {
 async function json<T>(response: Response): Promise<T> {
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
+    if (response.status === 401) askForToken(body.message ?? 'Enter the token you were given.');
     throw new RelayRefusal(response.status, body.error ?? 'http_error', body.message ?? `The relay answered ${response.status}.`);
   }
   return (await response.json()) as T;

@@ -1,4 +1,5 @@
 import type { ImageDescription } from './api';
+import { checkAccess } from './token-prompt';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
 
@@ -38,6 +39,7 @@ export function followImages(
     source.onerror = () => {
       if (source?.readyState === EventSource.CLOSED) {
         onState('offline');
+        void checkAccess();
         source = undefined;
         if (!stopped) retryTimer = window.setTimeout(open, RETRY_AFTER_CLOSE_MS);
       } else {

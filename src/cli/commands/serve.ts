@@ -46,9 +46,13 @@ ${optionLines.join('\n')}
     const { port, protocol } = new URL(url);
     logger.info({ url }, `image-relay listening on ${protocol}//localhost:${port}/ (bound to ${url})`);
     logger.info('history is kept in memory: a restart starts with empty channels');
-    if (!isLoopback(config.host)) {
+    if (relay.accessControlled) {
+      logger.info('access control is on: every request but the health check and the viewer page needs a token');
+    } else if (isLoopback(config.host)) {
+      logger.warn(`no access control: anyone on this machine can publish and watch (configure --tokens or --jwt-secret to require tokens)`);
+    } else {
       logger.warn(
-        `listening on every interface (${config.host}) with no access control: anyone who can reach port ${port} can publish and watch. Use --host 127.0.0.1 to keep it on this machine.`,
+        `listening on every interface (${config.host}) with no access control: anyone who can reach port ${port} can publish and watch. Use --host 127.0.0.1 to keep it on this machine, or --tokens / --jwt-secret to require tokens.`,
       );
     }
 

@@ -25,6 +25,8 @@ export interface SubscribeRequest {
   readonly encode: FrameEncoder<ImageRecord>;
   /** Aborted when the viewer goes away. */
   readonly signal: AbortSignal;
+  /** Limits what the viewer receives to channels it may watch (for ALL_CHANNELS streams under access control). */
+  readonly filter?: ((channel: string) => boolean) | undefined;
 }
 
 export interface Subscription {
@@ -34,6 +36,7 @@ export interface Subscription {
 
 interface Viewer {
   readonly subscriber: Subscriber;
+  readonly filter: ((channel: string) => boolean) | undefined;
   /** Live images that arrived while the backlog was being read; null once the viewer is live. */
   pending: ImageRecord[] | null;
 }
@@ -113,7 +116,7 @@ export class Hub {
       request.signal.removeEventListener('abort', onAbort);
       settle({ reason, stats: subscriber.stats });
     });
-    const viewer: Viewer = { subscriber, pending: [] };
+    const viewer: Viewer = { subscriber, pending: [], filter: request.filter };
     for (const channel of channels) this.viewersOf(channel).add(viewer);
     const onAbort = (): void => subscriber.close('client_closed');
     request.signal.addEventListener('abort', onAbort, { once: true });
@@ -146,9 +149,9 @@ export class Hub {
     const replay = lastEventId !== undefined && parseEventId(lastEventId) !== undefined;
     let backlog: ImageRecord[] = [];
     try {
-      const named = channels.includes(ALL_CHANNELS)
-        ? (await this.backend.channels()).map((summary) => summary.channel)
-        : channels;
+      const named = (
+        channels.includes(ALL_CHANNELS) ? (await this.backend.channels()).map((summary) => summary.channel) : channels
+      ).filter((channel) => !viewer.filter || viewer.filter(channel));
       const perChannel = await Promise.all(
         named.map(async (channel) => {
           if (replay) return this.backend.readAfter(channel, lastEventId);
@@ -174,6 +177,7 @@ export class Hub {
     // A viewer of both the channel and every channel is still one viewer: the Set keeps it once.
     const viewers = ofChannel && ofAll ? new Set([...ofChannel, ...ofAll]) : (ofChannel ?? ofAll)!;
     for (const viewer of viewers) {
+      if (viewer.filter && !viewer.filter(image.channel)) continue;
       if (!viewer.pending) {
         viewer.subscriber.deliver(image);
       } else {

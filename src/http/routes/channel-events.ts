@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ALL_CHANNELS, resolveChannelName } from '../../core/channel-name.js';
+import { requireSubscribe } from '../../core/access/access-policy.js';
 import { RelayError } from '../../core/errors.js';
 import type { RelayContext } from '../relay-context.js';
 import { serveEventStream } from '../serve-event-stream.js';
@@ -28,6 +29,7 @@ export const channelEventRoutes = (context: RelayContext) =>
 
     app.get<{ Params: { channel: string }; Querystring: EventsQuery }>('/channels/:channel/events', async (request, reply) => {
       const channel = resolveChannelName(request.params.channel);
+      requireSubscribe(request.grant, channel);
       serveEventStream(context, request, reply, [channel], encoderFor(request.query));
     });
 
@@ -46,6 +48,7 @@ export const channelEventRoutes = (context: RelayContext) =>
       if (channels.length > MAX_CHANNELS_PER_STREAM) {
         throw new RelayError('invalid_channel', `One stream follows at most ${MAX_CHANNELS_PER_STREAM} channels.`);
       }
+      for (const channel of channels) if (channel !== ALL_CHANNELS) requireSubscribe(request.grant, channel);
       serveEventStream(context, request, reply, channels, encoderFor(request.query));
     });
   };

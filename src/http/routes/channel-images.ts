@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requirePublish, requireSubscribe } from '../../core/access/access-policy.js';
 import { resolveChannelName } from '../../core/channel-name.js';
 import { RelayError } from '../../core/errors.js';
 import { base64Length } from '../../core/image/data-url.js';
@@ -64,6 +65,7 @@ export const channelImageRoutes = (context: RelayContext) =>
       reply: FastifyReply,
     ): Promise<FastifyReply> => {
       const channel = resolveChannelName(request.params.channel);
+      requirePublish(request.grant, channel);
       if (request.isMultipart()) {
         const images = await publishMultipartImages(request, channel, config.maxImageBytes, (image) =>
           publishOne(request, image),
@@ -74,11 +76,13 @@ export const channelImageRoutes = (context: RelayContext) =>
       return reply.code(201).header('location', description.url).send(description);
     };
     const bodyLimit = base64Length(config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
-    app.post('/channels/:channel/images', { bodyLimit }, ingest);
-    app.put('/channels/:channel/images', { bodyLimit }, ingest);
+    const publishRoute = { bodyLimit, config: { rateLimit: {} } };
+    app.post('/channels/:channel/images', publishRoute, ingest);
+    app.put('/channels/:channel/images', publishRoute, ingest);
 
     app.get<{ Params: ChannelParams; Querystring: { limit?: string } }>('/channels/:channel/images', async (request, reply) => {
       const channel = resolveChannelName(request.params.channel);
+      requireSubscribe(request.grant, channel);
       const limit = Math.min(Math.max(Number.parseInt(request.query.limit ?? '', 10) || HISTORY_PAGE_DEFAULT, 1), HISTORY_PAGE_MAX);
       const history = await hub.history(channel);
       const images = history.slice(-limit).map((image) => describeImage(image, publicUrl));
@@ -87,6 +91,7 @@ export const channelImageRoutes = (context: RelayContext) =>
 
     app.get<{ Params: ChannelParams & { id: string } }>('/channels/:channel/images/:id', async (request, reply) => {
       const channel = resolveChannelName(request.params.channel);
+      requireSubscribe(request.grant, channel);
       const image = await hub.image(channel, request.params.id);
       if (!image) throw new RelayError('image_not_found');
       return sendImage(request, reply, image, IMMUTABLE);
@@ -94,6 +99,7 @@ export const channelImageRoutes = (context: RelayContext) =>
 
     app.get<{ Params: ChannelParams }>('/channels/:channel/latest', async (request, reply) => {
       const channel = resolveChannelName(request.params.channel);
+      requireSubscribe(request.grant, channel);
       const image = await hub.latest(channel);
       if (!image) throw new RelayError('image_not_found', `Channel "${channel}" holds no image yet.`);
       // Revalidated every time: the latest image changes, its ETag tells the browser whether it did.

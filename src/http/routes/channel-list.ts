@@ -5,9 +5,11 @@ import type { RelayContext } from '../relay-context.js';
 /** `GET /channels`: every channel holding images, with what it holds and who watches it. */
 export const channelListRoutes = (context: RelayContext) =>
   async function channelList(app: FastifyInstance): Promise<void> {
-    app.get('/channels', async (_request, reply) => {
+    app.get('/channels', async (request, reply) => {
       const summaries = await context.hub.channels();
       const channels = summaries
+        // A token sees only the channels it may watch.
+        .filter((summary) => request.grant.canSubscribe(summary.channel))
         .map((summary) => ({
           channel: summary.channel,
           latestId: summary.latestId,

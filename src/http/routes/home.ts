@@ -27,13 +27,14 @@ export const homeRoutes = (_context: RelayContext) =>
         .header('referrer-policy', 'same-origin')
         .send(page);
 
-    app.get('/', async (request, reply) => {
+    const PUBLIC = { config: { public: true } };
+    app.get('/', PUBLIC, async (request, reply) => {
       if (page && wantsHtml(request)) return sendPage(reply);
       return reply.type('text/plain; charset=utf-8').send(HEALTH_TEXT);
     });
     if (!page) return;
-    app.get('/view/:channel', async (_request, reply) => sendPage(reply));
-    app.get('/grid', async (_request, reply) => sendPage(reply));
+    app.get('/view/:channel', PUBLIC, async (_request, reply) => sendPage(reply));
+    app.get('/grid', PUBLIC, async (_request, reply) => sendPage(reply));
     await app.register(fastifyStatic, {
       root: `${VIEWER_DIR}assets`,
       prefix: '/assets/',

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { requirePublish, requireSubscribe } from '../../core/access/access-policy.js';
 import { resolveChannelName } from '../../core/channel-name.js';
 import { RelayError } from '../../core/errors.js';
 import { base64Length } from '../../core/image/data-url.js';
@@ -28,12 +29,13 @@ export const originalApiRoutes = (context: RelayContext) =>
   async function originalApi(app: FastifyInstance): Promise<void> {
     const bodyLimit = base64Length(context.config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
 
-    app.post<ReceiveImageRoute>('/receive-image', { bodyLimit }, async (request, reply) => {
+    app.post<ReceiveImageRoute>('/receive-image', { bodyLimit, config: { rateLimit: {} } }, async (request, reply) => {
       const body = request.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RelayError('missing_image_src');
       const { imageSrc, channel: bodyChannel } = body as { imageSrc?: unknown; channel?: unknown };
       if (typeof imageSrc !== 'string') throw new RelayError('missing_image_src');
       const channel = resolveChannelName(bodyChannel ?? request.query.channel);
+      requirePublish(request.grant, channel);
 
       const image = imageFromDataUrl(channel, imageSrc, context.config.maxImageBytes);
       const { record, viewers } = await context.hub.publish(image);
@@ -46,6 +48,7 @@ export const originalApiRoutes = (context: RelayContext) =>
 
     app.get<SseImageRoute>('/sse-image', async (request, reply) => {
       const channel = resolveChannelName(request.query.channel);
+      requireSubscribe(request.grant, channel);
       serveEventStream(context, request, reply, [channel], context.frames.dataUrl);
     });
   };

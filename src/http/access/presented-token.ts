@@ -1,0 +1,36 @@
+import type { FastifyRequest } from 'fastify';
+
+/** The cookie a same-site page sets for EventSource, which cannot send headers. */
+export const TOKEN_COOKIE = 'image_relay_token';
+
+/**
+ * The token a request presents, in order of preference: `Authorization: Bearer` (publishers, fetch-based
+ * viewers), the `image_relay_token` cookie (EventSource on the same site), `?access_token=` (EventSource across
+ * origins; the weakest, as URLs end up in proxy logs and browser history — the relay keeps it out of its own).
+ */
+export function presentedToken(request: FastifyRequest): string | undefined {
+  const authorization = request.headers.authorization;
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    return match ? match[1] : authorization; // a malformed header is presented as is, and refused as invalid
+  }
+  const cookie = cookieValue(request.headers.cookie, TOKEN_COOKIE);
+  if (cookie) return cookie;
+  const query = (request.query as { access_token?: unknown } | undefined)?.access_token;
+  return typeof query === 'string' && query !== '' ? query : undefined;
+}
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const pair of header.split(';')) {
+    const separator = pair.indexOf('=');
+    if (separator !== -1 && pair.slice(0, separator).trim() === name) {
+      try {
+        return decodeURIComponent(pair.slice(separator + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
