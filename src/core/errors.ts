@@ -40,6 +40,8 @@ export const ERRORS = {
   too_many_streams: { status: 429, message: 'This client has as many open streams as it may.' },
   image_too_large: { status: 413, message: 'The image is larger than this relay accepts.' },
   bad_request: { status: 400, message: 'The request could not be understood.' },
+  request_timeout: { status: 408, message: 'The request took too long to arrive; send it again, faster.' },
+  headers_too_large: { status: 431, message: 'The request headers (or URL) are larger than this relay accepts (16 KiB).' },
   not_found: { status: 404, message: 'Nothing is served at this address.' },
   image_not_found: {
     status: 404,

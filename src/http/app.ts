@@ -4,7 +4,7 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { installAccessControl } from './access/access-hooks.js';
-import { installErrorResponses } from './error-response.js';
+import { clientErrorResponse, installErrorResponses } from './error-response.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
 import { channelEventRoutes } from './routes/channel-events.js';
 import { channelImageRoutes } from './routes/channel-images.js';
@@ -50,6 +50,7 @@ export async function buildHttpApp(context: RelayContext, logger: Logger): Promi
     // Slow-request defences (slowloris): the whole body within requestTimeout. Event streams are not affected:
     // their request is complete the moment its headers are.
     requestTimeout: context.config.limits.requestTimeoutMs,
+    clientErrorHandler: clientErrorResponse,
   };
   // With TLS: HTTP/2, so a browser multiplexes every stream and image fetch on one connection; HTTP/1.1 through
   // ALPN for clients that do not speak it. The routes see the same request and reply either way.

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { RelayError, type ErrorCode } from '../core/errors.js';
 
@@ -42,4 +44,23 @@ export function installErrorResponses(app: FastifyInstance): void {
     return sendRelayError(reply, relayError, published);
   });
   app.setNotFoundHandler((request, reply) => sendRelayError(reply, new RelayError('not_found')));
+}
+
+/**
+ * Requests Node refuses before any route sees them (a malformed request line, headers over 16 KiB, a request
+ * too slow to arrive) still get the catalogue's JSON, written straight to the socket, which is then closed.
+ */
+export function clientErrorResponse(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const relayError = new RelayError(
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request',
+  );
+  const body = JSON.stringify({ error: relayError.code, message: relayError.message });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${relayError.status} ${STATUS_CODES[relayError.status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }

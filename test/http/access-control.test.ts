@@ -139,6 +139,25 @@ describe('access control', () => {
   });
 });
 
+describe('JWTs signed with a public-key algorithm', () => {
+  it('accepts ES256 tokens from the configured key and refuses an algorithm swap', async () => {
+    const { generateKeyPair, exportSPKI } = await import('jose');
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const server = await startRelay({ access: { tokens: '', jwt: { algorithm: 'ES256', key: await exportSPKI(publicKey) } } });
+    try {
+      const token = await new SignJWT({ 'image-relay': { publish: ['lab-*'] } }).setProtectedHeader({ alg: 'ES256' }).setExpirationTime('5m').sign(privateKey);
+      const ok = await fetch(`${server.url}/channels/lab-1/images`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png' }, body: png });
+      assert.equal(ok.status, 201);
+      // An attacker signs with HS256 using the public key as the secret: refused, the algorithm is not theirs to pick.
+      const swapped = await new SignJWT({ 'image-relay': { publish: ['*'] } }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('5m').sign(new TextEncoder().encode(await exportSPKI(publicKey)));
+      const refused = await fetch(`${server.url}/channels/lab-1/images`, { method: 'POST', headers: { authorization: `Bearer ${swapped}`, 'content-type': 'image/png' }, body: png });
+      assert.equal(refused.status, 401);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('abuse limits', () => {
   it('answers 429 with Retry-After past the publish rate, per client, and recovers', async () => {
     const server = await startRelay({ limits: { publishesPerMinute: 3, publishWindowMs: 1500 } });
@@ -174,6 +193,24 @@ describe('abuse limits', () => {
     }
   });
 
+  it('refuses oversized headers and URLs with a JSON 431', async () => {
+    const server = await startRelay();
+    try {
+      const port = Number(new URL(server.url).port);
+      const answer = await new Promise<string>((resolve) => {
+        const socket = net.connect(port, '127.0.0.1', () => socket.write(`GET /channels?x=${'a'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`));
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', () => undefined);
+      });
+      assert.match(answer, /^HTTP\/1\.1 431 /);
+      assert.match(answer, /"error":"headers_too_large"/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('cuts off a slowloris client while serving others', async () => {
     const server = await startRelay({ limits: { headersTimeoutMs: 1000 } });
     try {
@@ -192,6 +229,7 @@ describe('abuse limits', () => {
       try {
         assert.equal((await fetch(`${server.url}/`)).status, 200, 'others are served meanwhile');
         await waitFor(() => closed, 'the slow client to be cut off', 10_000);
+        assert.ok(sent * 200 < 8000, 'cut off soon after the headers timeout, not after Node\'s default checks');
       } finally {
         clearInterval(drip);
         slow.destroy();
