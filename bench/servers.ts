@@ -66,9 +66,6 @@ export async function startImageRelay(): Promise<BenchServer> {
   const child = spawn(process.execPath, [
     path.join(projectDist, 'src/cli.js'), 'serve', '--host', '127.0.0.1', '--port', '0', '--log-level', 'info',
     '--max-image-bytes', '8MiB', '--history-images', '8', '--memory-budget', '256MiB',
-    // One load generator is one client opening thousands of streams and publishing flat out: lift the per-client
-    // abuse limits, which are not what is measured.
-    '--streams-per-client', '1000000', '--publishes-per-minute', '100000000',
   ], { stdio: ['ignore', 'pipe', 'inherit'] });
   started.add(child);
   const { url } = (await waitForJsonLine(child, 'url')) as { url: string };

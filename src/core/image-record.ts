@@ -10,6 +10,11 @@ export interface NewImage {
   readonly height: number;
   /** The data: URL header to show original-stream viewers, e.g. "data:image/png;base64" (as a JSON client sent it). */
   readonly dataUrlHeader: string;
+  /**
+   * The whole data: URL as it arrived, as ASCII bytes, when the image came as one (the original API): sent to
+   * original-stream viewers as is, so nothing is re-encoded. Absent for binary uploads (built when first needed).
+   */
+  readonly dataUrlText?: Buffer | undefined;
   /** Publisher-supplied metadata, if any (see image-meta.ts). */
   readonly meta?: ImageMeta | undefined;
 }

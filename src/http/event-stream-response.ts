@@ -35,7 +35,15 @@ export function openEventStream(reply: FastifyReply, retryMs: number): OpenEvent
   response.write(encodeSseRetry(retryMs));
 
   const sink: FrameSink = {
-    write: (frame) => response.write(frame),
+    write: (frame) => {
+      if (!Array.isArray(frame)) return response.write(frame as Uint8Array);
+      // Corked parts leave as one writev (and one HTTP/1.1 chunk): no copy of the shared image bytes.
+      response.cork();
+      let accepted = true;
+      for (const part of frame as readonly Uint8Array[]) accepted = response.write(part);
+      response.uncork();
+      return accepted;
+    },
     waitForDrain: (onDrain) => {
       response.once('drain', onDrain);
     },

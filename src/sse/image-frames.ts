@@ -1,7 +1,7 @@
 import type { FrameEncoder } from '../core/delivery/frame-sink.js';
 import type { ImageRecord } from '../core/image-record.js';
 import { cachedEncoder } from './frame-cache.js';
-import { encodeBase64DataEvent, encodeSseEvent } from './sse-frame.js';
+import { encodeDataEventParts, encodeSseEvent } from './sse-frame.js';
 
 /** The encoders of every stream form; each builds an image's frame once, on first use, for all viewers. */
 export interface ImageFrameEncoders {
@@ -13,10 +13,15 @@ export interface ImageFrameEncoders {
   readonly inlineMetadata: FrameEncoder<ImageRecord>;
 }
 
+/** The data: URL as bytes: as it arrived (original API), or built from a binary upload's bytes. */
+function dataUrlTextOf(image: ImageRecord): Buffer {
+  return image.dataUrlText ?? Buffer.from(`${image.dataUrlHeader},${image.bytes.toString('base64')}`, 'latin1');
+}
+
 /** @param describe the JSON description of an image (see http/image-description.ts). */
 export function createImageFrameEncoders(describe: (image: ImageRecord) => object): ImageFrameEncoders {
   return {
-    dataUrl: cachedEncoder((image) => encodeBase64DataEvent(image.id, `${image.dataUrlHeader},`, image.bytes)),
+    dataUrl: cachedEncoder((image) => encodeDataEventParts(image.id, dataUrlTextOf(image))),
     metadata: cachedEncoder((image) =>
       encodeSseEvent({ id: image.id, event: 'image', data: JSON.stringify(describe(image)) }),
     ),
@@ -26,7 +31,7 @@ export function createImageFrameEncoders(describe: (image: ImageRecord) => objec
         event: 'image',
         data: JSON.stringify({
           ...describe(image),
-          dataUrl: `${image.dataUrlHeader},${image.bytes.toString('base64')}`,
+          dataUrl: dataUrlTextOf(image).toString('latin1'),
         }),
       }),
     ),

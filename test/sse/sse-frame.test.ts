@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeBase64DataEvent, encodeSseComment, encodeSseEvent, encodeSseRetry } from '../../src/sse/sse-frame.js';
+import { encodeDataEventParts, encodeSseComment, encodeSseEvent, encodeSseRetry } from '../../src/sse/sse-frame.js';
 
 describe('SSE framing', () => {
   it('writes an unnamed event with an id', () => {
@@ -16,14 +16,15 @@ describe('SSE framing', () => {
     assert.throws(() => encodeSseEvent({ id: '1\nevent: x', data: '' }), TypeError);
     assert.throws(() => encodeSseEvent({ event: 'a\rb', data: '' }), TypeError);
     assert.throws(() => encodeSseComment('x\ny'), TypeError);
-    assert.throws(() => encodeBase64DataEvent('1-0', 'data:image/png\n;base64,', Buffer.alloc(1)), TypeError);
+    assert.throws(() => encodeDataEventParts('1-0', Buffer.from('data:image/png\n;base64,AAAA')), TypeError);
+    assert.throws(() => encodeDataEventParts('1-0\nevent: x', Buffer.from('data:,')), TypeError);
   });
 
-  it('encodes a data: URL event in one buffer identical to the general encoder', () => {
-    const bytes = Buffer.from([0, 1, 2, 250, 251, 252, 253]);
-    const fast = encodeBase64DataEvent('7-1', 'data:image/png;base64,', bytes);
-    const general = encodeSseEvent({ id: '7-1', data: `data:image/png;base64,${bytes.toString('base64')}` });
-    assert.deepEqual(fast, general);
+  it('encodes a data: URL event as parts sharing the URL bytes, identical to the general encoder', () => {
+    const url = Buffer.from(`data:image/png;base64,${Buffer.from([0, 1, 2, 250, 251, 252, 253]).toString('base64')}`);
+    const parts = encodeDataEventParts('7-1', url);
+    assert.equal(parts[1], url, 'the URL bytes are shared, not copied');
+    assert.deepEqual(Buffer.concat(parts), encodeSseEvent({ id: '7-1', data: url.toString() }));
   });
 
   it('writes comments and retry hints', () => {

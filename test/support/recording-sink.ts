@@ -1,4 +1,4 @@
-import type { FrameSink } from '../../src/core/delivery/frame-sink.js';
+import type { Frame, FrameSink } from '../../src/core/delivery/frame-sink.js';
 
 /**
  * A transport for core tests: records frames and lets the test decide when it is "full" and when it drains,
@@ -11,8 +11,8 @@ export class RecordingSink implements FrameSink {
   full = false;
   private drainWaiters: (() => void)[] = [];
 
-  write(frame: Uint8Array): boolean {
-    this.frames.push(frame);
+  write(frame: Frame): boolean {
+    this.frames.push(Array.isArray(frame) ? Buffer.concat(frame as readonly Uint8Array[]) : (frame as Uint8Array));
     return !this.full;
   }
 

@@ -17,6 +17,7 @@ export interface ParsedDataUrl {
 const DATA_URL_HEADER_PATTERN = /^data:([A-Za-z0-9!#$%&'*+.^_`|~-]+\/[A-Za-z0-9!#$%&'*+.^_`|~-]+)?((?:;[A-Za-z0-9!#$%&'*+.^_`|~=-]+)*)$/;
 const MAX_HEADER_LENGTH = 256;
 const BASE64_SUFFIX = ';base64';
+const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 
 /** Bytes that `length` characters of padded base64 decode to, at most; lets size be checked before decoding. */
 export function maxDecodedLength(base64Length: number): number {
@@ -29,9 +30,8 @@ export function base64Length(byteLength: number): number {
 }
 
 /**
- * Parses a base64 data: URL. Refuses anything whose payload is not canonical, padded base64: Node's decoder
- * silently skips stray characters, and we promise viewers the URL exactly as it was sent, which holds only if
- * re-encoding the bytes gives back the same text.
+ * Parses a base64 data: URL, refusing anything whose payload is not padded base64 in the standard alphabet (what
+ * browsers decode). Viewers of the original stream are sent the URL's text as it arrived, not a re-encoding.
  *
  * @param maxBytes images larger than this are refused before any decoding (image_too_large).
  */
@@ -51,10 +51,15 @@ export function parseDataUrl(source: string, maxBytes: number): ParsedDataUrl {
     throw new RelayError('image_too_large', `The image is larger than this relay accepts (${maxBytes} bytes).`);
   }
   const payload = source.slice(comma + 1);
-  const bytes = Buffer.from(payload, 'base64');
-  if (payload.length % 4 !== 0 || bytes.length === 0 || bytes.toString('base64') !== payload) {
+  // Node's decoder skips characters outside the alphabet and accepts base64url's "-" and "_", which browsers'
+  // data: URL decoder does not: check the alphabet, the padding and the length, which also catches whitespace.
+  const padding = payload.indexOf('=');
+  if (payload.length % 4 !== 0 || NOT_BASE64.test(payload) || (padding !== -1 && padding < payload.length - 2)) {
     throw new RelayError('invalid_base64');
   }
+  const bytes = Buffer.from(payload, 'base64');
+  const paddingLength = padding === -1 ? 0 : payload.length - padding;
+  if (bytes.length === 0 || bytes.length !== (payload.length / 4) * 3 - paddingLength) throw new RelayError('invalid_base64');
   if (bytes.length > maxBytes) {
     throw new RelayError('image_too_large', `The image is larger than this relay accepts (${maxBytes} bytes).`);
   }

@@ -8,11 +8,16 @@ import { validateImage } from './validate-image.js';
  * The original API's ingest: a data: URL from a JSON body, checked down to its bytes. The URL's header is kept
  * as sent so that original-stream viewers receive the data: URL exactly as it was published.
  */
+/**
+ * @param dataUrlText the same URL as ASCII bytes, when the caller has them (a slice of the request body), so
+ *   that they need not be copied again.
+ */
 export function imageFromDataUrl(
   channel: string,
   dataUrl: string,
   maxImageBytes: number,
   meta?: ImageMeta,
+  dataUrlText?: Buffer,
 ): NewImage {
   const parsed = parseDataUrl(dataUrl, maxImageBytes);
   // The bytes decide the type, but a header declaring something else (text/html, SVG) is refused rather than
@@ -24,7 +29,15 @@ export function imageFromDataUrl(
     throw new RelayError('unsupported_image_type', 'SVG can carry scripts, so it is never relayed.');
   }
   const facts = validateImage(parsed.bytes);
-  return { channel, bytes: parsed.bytes, ...facts, dataUrlHeader: parsed.header, meta };
+  return {
+    channel,
+    bytes: parsed.bytes,
+    ...facts,
+    dataUrlHeader: parsed.header,
+    // A one-byte string copies into a Buffer at memory speed; the header and payload are checked ASCII.
+    dataUrlText: dataUrlText ?? Buffer.from(dataUrl, 'latin1'),
+    meta,
+  };
 }
 
 /**

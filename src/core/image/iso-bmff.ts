@@ -38,24 +38,3 @@ export function findBox(bytes: Uint8Array, start: number, end: number, type: str
   for (const box of boxes(bytes, start, end)) if (box.type === type) return box;
   return undefined;
 }
-
-/** The major and compatible brands of a leading `ftyp` box, or undefined if the file does not start with one. */
-export function ftypBrands(bytes: Uint8Array): string[] | undefined {
-  const first = boxes(bytes, 0, bytes.length).next();
-  if (first.done || first.value.type !== 'ftyp') {
-    // A truncated file may still show its ftyp header: read the brands that are there.
-    if (ascii(bytes, 4, 4) !== 'ftyp') return undefined;
-    const size = u32be(bytes, 0)!;
-    return readBrands(bytes, 8, Math.min(bytes.length, size < 16 ? 16 : size));
-  }
-  return readBrands(bytes, first.value.payloadStart, first.value.end);
-}
-
-function readBrands(bytes: Uint8Array, payloadStart: number, end: number): string[] {
-  const brands: string[] = [];
-  const major = ascii(bytes, payloadStart, 4);
-  if (major) brands.push(major);
-  // Skip minor_version (4 bytes); compatible brands run to the end of the box.
-  for (let offset = payloadStart + 8; offset + 4 <= end; offset += 4) brands.push(ascii(bytes, offset, 4));
-  return brands;
-}

@@ -3,6 +3,7 @@ import { RelayError } from '../../core/errors.js';
 import { captionMeta, parseImageMeta, withCaption, type ImageMeta } from '../../core/image-meta.js';
 import { imageFromBytes, imageFromDataUrl } from '../../core/image/ingest.js';
 import type { NewImage } from '../../core/image-record.js';
+import { liftedDataUrlText } from './json-body.js';
 
 export interface IngestQuery {
   caption?: string;
@@ -32,5 +33,5 @@ export function imageFromParsedBody(
   if (typeof imageSrc !== 'string') throw new RelayError('missing_image_src');
   if (caption !== undefined && typeof caption !== 'string') throw new RelayError('invalid_meta', 'caption must be a string.');
   const parsedMeta = withCaption(parseImageMeta(meta, 'meta'), caption) ?? captionMeta(request.query.caption);
-  return imageFromDataUrl(channel, imageSrc, maxImageBytes, parsedMeta);
+  return imageFromDataUrl(channel, imageSrc, maxImageBytes, parsedMeta, liftedDataUrlText(body));
 }

@@ -4,6 +4,7 @@ import { resolveChannelName } from '../../core/channel-name.js';
 import { RelayError } from '../../core/errors.js';
 import { base64Length } from '../../core/image/data-url.js';
 import { imageFromDataUrl } from '../../core/image/ingest.js';
+import { liftedDataUrlText } from '../ingest/json-body.js';
 import type { RelayContext } from '../relay-context.js';
 import { serveEventStream } from '../serve-event-stream.js';
 
@@ -37,7 +38,7 @@ export const originalApiRoutes = (context: RelayContext) =>
       const channel = resolveChannelName(bodyChannel ?? request.query.channel);
       requirePublish(request.grant, channel);
 
-      const image = imageFromDataUrl(channel, imageSrc, context.config.maxImageBytes);
+      const image = imageFromDataUrl(channel, imageSrc, context.config.maxImageBytes, undefined, liftedDataUrlText(body));
       const { record, viewers } = await context.hub.publish(image);
       request.log.info(
         { channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers },

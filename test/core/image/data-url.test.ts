@@ -52,13 +52,14 @@ describe('parseDataUrl', () => {
     assert.equal(refusal('data:image/png,%89PNG'), 'not_base64');
   });
 
-  it('refuses base64 that is not canonical and padded', () => {
+  it('refuses base64 that is not padded, standard-alphabet base64', () => {
     const canonical = PNG_BYTES.subarray(0, 10).toString('base64'); // ends with "=="
     assert.ok(canonical.endsWith('=='));
     assert.equal(refusal(`data:image/png;base64,${canonical.replace(/=+$/, '')}`), 'invalid_base64');
     assert.equal(refusal(`data:image/png;base64,${canonical.slice(0, 4)}\n${canonical.slice(4)}`), 'invalid_base64');
     assert.equal(refusal('data:image/png;base64,AAA*'), 'invalid_base64');
-    assert.equal(refusal('data:image/png;base64,AB=='), 'invalid_base64'); // non-zero trailing bits
+    assert.equal(refusal('data:image/png;base64,AB-_'), 'invalid_base64'); // base64url, which browsers refuse
+    assert.equal(refusal('data:image/png;base64,A=BC'), 'invalid_base64'); // padding in the middle
     assert.equal(refusal('data:image/png;base64,===='), 'invalid_base64');
     assert.equal(refusal('data:image/png;base64,'), 'empty_image');
   });
