@@ -3,18 +3,10 @@ import { toBlob, type ImageInput } from './image-input.js';
 import { DEFAULT_RETRY, sleep, withRetry, type RetryPolicy } from './retry.js';
 import { readEventStream } from './sse-lines.js';
 
-/** What the relay says about an image (README: "An image's description"). */
-export interface ImageDescription {
-  readonly id: string;
-  readonly channel: string;
-  readonly url: string;
-  readonly type: string;
-  readonly bytes: number;
-  readonly width: number;
-  readonly height: number;
-  readonly publishedAt: string;
-  readonly meta?: Readonly<Record<string, unknown>>;
-}
+// The server's own definition: the client and the relay cannot drift apart (a type-only import, erased at build).
+import type { ImageDescription } from '../api-types.js';
+
+export type { ImageDescription };
 
 export interface RelayClientOptions {
   /** The relay's base URL, e.g. "http://localhost:8081". */

@@ -1,19 +1,7 @@
+import type { ImageDescription } from '../api-types.js';
 import type { ImageRecord } from '../core/image-record.js';
 
-/** What clients are told about an image: in the 201 answer to a publish and in `image` events. */
-export interface ImageDescription {
-  readonly id: string;
-  readonly channel: string;
-  /** Where the bytes are served; path-absolute unless the relay is configured with a public URL. */
-  readonly url: string;
-  readonly type: string;
-  readonly bytes: number;
-  readonly width: number;
-  readonly height: number;
-  /** ISO 8601, UTC. */
-  readonly publishedAt: string;
-  readonly meta?: Readonly<Record<string, unknown>>;
-}
+export type { ImageDescription };
 
 export function imagePath(channel: string, id: string): string {
   return `/channels/${encodeURIComponent(channel)}/images/${encodeURIComponent(id)}`;

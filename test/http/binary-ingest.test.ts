@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { ImageDescription } from '../../src/api-types.js';
 import { loadManifest, readFixture } from '../support/fixtures.js';
 import { solidPng } from '../support/png.js';
 import { startRelay, toDataUrl, type RunningRelay } from '../support/relay-harness.js';
 import { SseReader } from '../support/sse-reader.js';
 
-interface Description {
-  id: string;
-  channel: string;
-  url: string;
-  type: string;
-  bytes: number;
-  width: number;
-  height: number;
-  publishedAt: string;
-  meta?: Record<string, unknown>;
-}
+type Description = ImageDescription;
 
 async function postRaw(baseUrl: string, channel: string, body: Buffer, contentType: string, init: RequestInit = {}) {
   const response = await fetch(`${baseUrl}/channels/${channel}/images`, {

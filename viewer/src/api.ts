@@ -1,27 +1,10 @@
 import { askForToken } from './token-prompt';
 
-/** What the relay says about an image (README: "An image's description"). */
-export interface ImageDescription {
-  id: string;
-  channel: string;
-  url: string;
-  type: string;
-  bytes: number;
-  width: number;
-  height: number;
-  publishedAt: string;
-  meta?: Record<string, unknown>;
-}
+// The relay's own definition (type-only: nothing of the server is bundled into the page).
+import type { ChannelListing, ImageDescription } from '../../src/api-types';
 
-export interface ChannelSummary {
-  channel: string;
-  latestId: string;
-  latestUrl: string;
-  images: number;
-  bytes: number;
-  viewers: number;
-  lastPublishedAt: string;
-}
+export type { ImageDescription };
+export type ChannelSummary = ChannelListing;
 
 /** A refusal from the relay, with its words for people. */
 export class RelayRefusal extends Error {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ChannelListing } from '../../api-types.js';
 import { imagePath } from '../image-description.js';
 import type { RelayContext } from '../relay-context.js';
 
@@ -10,7 +11,7 @@ export const channelListRoutes = (context: RelayContext) =>
       const channels = summaries
         // A token sees only the channels it may watch.
         .filter((summary) => request.grant.canSubscribe(summary.channel))
-        .map((summary) => ({
+        .map((summary): ChannelListing => ({
           channel: summary.channel,
           latestId: summary.latestId,
           latestUrl: context.config.publicUrl + imagePath(summary.channel, summary.latestId),
