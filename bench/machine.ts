@@ -1,45 +1,52 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { nchanVersion, nginxVersion } from './servers/nchan.js';
 
 export interface MachineDescription {
-  cpu: string;
-  cores: number;
-  memoryGiB: number;
-  node: string;
-  nginx: string;
-  kernel: string;
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryBytes: number;
+  readonly kernel: string;
+  readonly node: string;
+  readonly nginx: string | undefined;
+  readonly nchan: string | undefined;
+  /** The soft limit on open files, which bounds how many streams one process can hold. */
+  readonly openFiles: number | undefined;
+  /**
+   * The 1-minute load average when the run started: near 0 on a quiet machine. Anything else running (a test
+   * suite, a build) takes CPU from the servers and the load process and lowers every figure.
+   */
+  readonly loadAverageAtStart: number;
 }
 
+/** What a reader needs to weigh the figures: the same code on another machine gives other numbers. */
 export function describeMachine(): MachineDescription {
-  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
-  let nginx = 'not installed';
+  let cpuModel = cpus()[0]?.model ?? 'unknown';
   try {
-    // nginx -v writes its version to stderr.
-    nginx = execFileSync('/bin/sh', ['-c', '/usr/sbin/nginx -v 2>&1'], { encoding: 'utf8' }).trim().replace('nginx version: ', '');
+    cpuModel = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.trim() ?? cpuModel;
   } catch {
-    /* not installed */
+    // not Linux: os.cpus() will do
   }
   return {
-    cpu: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
-    cores: os.cpus().length,
-    memoryGiB: Math.round(os.totalmem() / 1024 ** 3),
+    cpuModel,
+    cores: cpus().length,
+    memoryBytes: totalmem(),
+    kernel: `Linux ${release()}`,
     node: process.version,
-    nginx,
-    kernel: os.release(),
+    nginx: nginxVersion(),
+    nchan: nchanVersion(),
+    openFiles: openFilesLimit(),
+    loadAverageAtStart: loadavg()[0] ?? 0,
   };
 }
 
-/** Resident memory of processes, from /proc (kilobytes summed, returned in bytes). */
-export function rssBytes(pids: readonly number[]): number {
-  let total = 0;
-  for (const pid of pids) {
-    try {
-      const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-      total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
-    } catch {
-      /* the process is gone */
-    }
+/** The soft RLIMIT_NOFILE of this process, from /proc/self/limits; children inherit it. */
+export function openFilesLimit(): number | undefined {
+  try {
+    const match = /^Max open files\s+(\d+|unlimited)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    if (!match) return undefined;
+    return match[1] === 'unlimited' ? Number.MAX_SAFE_INTEGER : Number(match[1]);
+  } catch {
+    return undefined;
   }
-  return total;
 }

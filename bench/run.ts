@@ -1,128 +1,197 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
+/**
+ * `npm run bench`: image-relay against nginx with nchan, a naive node:http relay and raw loopback TCP, side by
+ * side in one run on this machine. Prints the tables; a full run also rewrites docs/BENCHMARKS.md.
+ */
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { describeMachine, rssBytes } from './machine.js';
-import { renderMarkdown, renderText, type BenchReport, type FanoutRow } from './report.js';
-import {
-  nchanAvailable,
-  startImageRelay,
-  startLoopbackWriter,
-  startNaiveRelay,
-  startNchan,
-  stopAll,
-  type BenchServer,
-} from './servers.js';
-import { round } from './stats.js';
-import { runWorker } from './worker-process.js';
+import { parseArgs } from 'node:util';
+import type { CellContext } from './cells/cell-context.js';
+import { runFanOutCells } from './cells/fan-out.js';
+import { runIdleCells } from './cells/idle.js';
+import { runIngestCells } from './cells/ingest.js';
+import { runLoopbackCells } from './cells/loopback.js';
+import { runSlowViewerCells } from './cells/slow-viewers.js';
+import { describeMachine } from './machine.js';
+import { describeSource } from './source-version.js';
+import { PLANS, type BenchPlan } from './plan.js';
+import { writeBenchmarksDoc } from './report/benchmarks-doc.js';
+import { findFailures } from './report/failures.js';
+import { renderConsoleReport } from './report/console-report.js';
+import type { BenchResults } from './report/results.js';
+import { SERVER_NAMES, type ServerLauncher, type ServerName } from './servers/bench-server.js';
+import { ChildProcesses } from './servers/child-processes.js';
+import { imageRelayLauncher } from './servers/image-relay.js';
+import { naiveRelayLauncher } from './servers/naive.js';
+import { nchanLauncher } from './servers/nchan.js';
 
-const KB = 1000;
-const MB = 1000 * 1000;
+const CELL_NAMES = ['loopback', 'fan-out', 'ingest', 'idle', 'slow-viewers'] as const;
+type CellName = (typeof CELL_NAMES)[number];
 
-/** Sizes of a run: `--tiny` keeps CI to seconds, the default is the full comparison of issue 3. */
-const PLANS = {
-  tiny: { viewers: [1, 10], sizes: [10 * KB, 200 * KB], durationMs: 1000, idleStreams: 200, slow: { stalled: 2, healthy: 5, rate: 5, durationMs: 2000 }, ingestMs: 1000 },
-  full: { viewers: [1, 10, 100, 1000], sizes: [10 * KB, 200 * KB, 1 * MB], durationMs: 3000, idleStreams: 10_000, slow: { stalled: 10, healthy: 100, rate: 5, durationMs: 5000 }, ingestMs: 3000 },
-} as const;
+/** File descriptors kept free beside the idle streams: listeners, publishers, logs, the other processes' pipes. */
+const SPARE_FILES = 1_000;
 
-const args = new Set(process.argv.slice(2));
-const planName = args.has('--tiny') ? 'tiny' : 'full';
-const plan = PLANS[planName];
-const requireAll = process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1';
+const USAGE = `Usage: npm run bench -- [options]
 
-function bodyKindOf(server: BenchServer): 'json' | 'text' {
-  return server.publishContentType === 'application/json' ? 'json' : 'text';
+  --tiny                 the seconds-long plan CI runs (writes nothing unless --write)
+  --only <cells>         some of: ${CELL_NAMES.join(', ')} (comma-separated)
+  --servers <names>      some of: ${SERVER_NAMES.join(', ')}
+  --write                write docs/BENCHMARKS.md even for --tiny or --only
+  --cpu-prof-dir <dir>   write a V8 CPU profile of each image-relay process there (node --cpu-prof)
+
+Environment: IMAGE_RELAY_REQUIRE_EXTERNALS=1 makes a missing nginx/nchan a failure instead of an empty column.
+`;
+
+interface RunOptions {
+  readonly plan: BenchPlan;
+  readonly cells: ReadonlySet<CellName>;
+  readonly servers: ReadonlySet<ServerName>;
+  readonly write: boolean;
+  readonly cpuProfileDir: string | undefined;
 }
 
-async function main(): Promise<void> {
-  const machine = describeMachine();
-  const servers: BenchServer[] = [await startImageRelay(), await startNaiveRelay()];
-  if (nchanAvailable()) servers.push(await startNchan());
-  else if (requireAll) throw new Error('nginx with nchan is missing (apt-get install nginx libnginx-mod-nchan)');
-  else process.stderr.write('\n*** nginx-nchan not installed: its column stays empty (apt-get install nginx libnginx-mod-nchan) ***\n\n');
-  const relay = servers[0]!;
-  process.stderr.write(`bench: ${planName} plan, servers: ${servers.map((server) => server.name).join(', ')}\n`);
-
-  const writer = await startLoopbackWriter();
-  const loopback = await runWorker<{ mbPerSec: number }>({ kind: 'loopback', port: writer.port, connections: 100, durationMs: plan.durationMs });
-  await writer.stop();
-
-  const idle: BenchReport['idle'] = [];
-  for (const server of servers) {
-    const before = rssBytes(server.pids);
-    let after = before;
-    await runWorker({ kind: 'idle', subscribeUrl: server.subscribeUrl, streams: plan.idleStreams }, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      after = rssBytes(server.pids);
-    });
-    idle.push({ server: server.name, streams: plan.idleStreams, rssBeforeMB: round(before / MB), rssAfterMB: round(after / MB), perStreamKB: round((after - before) / plan.idleStreams / 1000, 2) });
-    await new Promise((resolve) => setTimeout(resolve, 500)); // let the closed streams go
+function parseOptions(argv: string[]): RunOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      tiny: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      servers: { type: 'string' },
+      write: { type: 'boolean', default: false },
+      'cpu-prof-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
   }
+  const cells = pickList(values.only, CELL_NAMES, '--only');
+  const servers = pickList(values.servers, SERVER_NAMES, '--servers');
+  const complete = cells.size === CELL_NAMES.length && servers.size === SERVER_NAMES.length;
+  return {
+    plan: values.tiny ? PLANS.tiny : PLANS.full,
+    cells,
+    servers,
+    // Only a complete full run replaces the document; anything partial would drop tables from it.
+    write: values.write || (!values.tiny && complete),
+    cpuProfileDir: values['cpu-prof-dir'],
+  };
+}
 
-  const fanout: FanoutRow[] = [];
-  for (const viewers of plan.viewers) {
-    for (const imageBytes of plan.sizes) {
-      const saturation: Record<string, { mbPerSec: number; eventsPerSec: number }> = {};
-      for (const server of servers) {
-        const result = await runWorker<{ mbPerSec: number; eventsPerSec: number; published: number }>({
-          kind: 'fanout', subscribeUrl: server.subscribeUrl, publishUrl: server.publishUrl, contentType: server.publishContentType,
-          body: bodyKindOf(server), viewers, imageBytes, durationMs: plan.durationMs, inflight: 2,
-        });
-        saturation[server.name] = result;
-      }
-      // A fixed rate below every server's saturation: a quarter of the slowest one's image rate.
-      const slowestImagesPerSec = Math.min(...Object.values(saturation).map((result) => result.eventsPerSec / viewers));
-      const rate = Math.max(0.5, Math.min(50, round(slowestImagesPerSec / 4, 1)));
-      for (const server of servers) {
-        const latency = await runWorker<{ p50Ms: number; p99Ms: number; receivedShare: number }>({
-          kind: 'fanout', subscribeUrl: server.subscribeUrl, publishUrl: server.publishUrl, contentType: server.publishContentType,
-          body: bodyKindOf(server), viewers, imageBytes, durationMs: plan.durationMs, rate,
-        });
-        const { mbPerSec, eventsPerSec } = saturation[server.name]!;
-        fanout.push({ server: server.name, viewers, imageBytes, mbPerSec, eventsPerSec, rate, p50Ms: latency.p50Ms, p99Ms: latency.p99Ms, receivedShare: latency.receivedShare });
-        process.stderr.write(`  ${server.name.padEnd(16)} ${String(viewers).padStart(5)} viewers x ${String(imageBytes / KB).padStart(5)} KB: ${saturation[server.name]!.mbPerSec} MB/s, p99 ${latency.p99Ms} ms at ${rate}/s\n`);
-      }
+function pickList<Name extends string>(text: string | undefined, names: readonly Name[], flag: string): Set<Name> {
+  if (text === undefined) return new Set(names);
+  const picked = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = picked.filter((name) => !(names as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    process.stderr.write(`bench: ${flag} does not know ${unknown.join(', ')}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  return new Set(picked as Name[]);
+}
+
+/** The plan, fitted to this machine's open-files limit: every idle stream is a descriptor on both sides. */
+function fitPlan(plan: BenchPlan, openFiles: number | undefined, notes: string[]): BenchPlan {
+  if (openFiles === undefined || plan.idle.streams + SPARE_FILES <= openFiles) return plan;
+  const streams = Math.max(100, openFiles - SPARE_FILES);
+  notes.push(`the open-files limit (ulimit -n) is ${openFiles}: idle streams lowered from ${plan.idle.streams} to ${streams}.`);
+  return { ...plan, idle: { ...plan.idle, streams } };
+}
+
+async function main(children: ChildProcesses): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  const startedAt = new Date();
+  const startTime = performance.now();
+  const machine = describeMachine();
+  const notes: string[] = [];
+  const plan = fitPlan(options.plan, machine.openFiles, notes);
+  const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+  const requireExternals = process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1';
+
+  const allLaunchers: ServerLauncher[] = [
+    imageRelayLauncher(children, { repoRoot, cpuProfileDir: options.cpuProfileDir }),
+    nchanLauncher(children, Math.min(machine.openFiles ?? 20_000, 65_536)),
+    naiveRelayLauncher(children),
+  ];
+  const launchers: ServerLauncher[] = [];
+  const skipped: { name: ServerName; reason: string }[] = [];
+  for (const launcher of allLaunchers.filter((candidate) => options.servers.has(candidate.name))) {
+    if (launcher.unavailable === undefined) {
+      launchers.push(launcher);
+    } else if (launcher.name === 'nchan' && !requireExternals) {
+      skipped.push({ name: launcher.name, reason: launcher.unavailable });
+      process.stderr.write(
+        `\n!!! nginx with nchan is NOT MEASURED: ${launcher.unavailable}.\n` +
+          '!!! Its column stays empty. apt-get install nginx libnginx-mod-nchan, or set IMAGE_RELAY_REQUIRE_EXTERNALS=1 to fail.\n\n',
+      );
+    } else {
+      process.stderr.write(`bench: ${launcher.name} cannot run: ${launcher.unavailable}\n`);
+      return 1;
     }
   }
 
-  const ingest: BenchReport['ingest'] = [];
-  for (const server of servers) {
-    const json = await runWorker<{ perSec: number }>({ kind: 'ingest', publishUrl: server.publishUrl, contentType: server.publishContentType, body: bodyKindOf(server), imageBytes: 10 * KB, durationMs: plan.ingestMs, concurrency: 8 });
-    ingest.push({ server: server.name, form: server === relay ? 'JSON data URL' : server.publishContentType === 'text/plain' ? 'data URL text' : 'JSON data URL', perSec: json.perSec });
-  }
-  const raw = await runWorker<{ perSec: number }>({ kind: 'ingest', publishUrl: relay.rawPublishUrl!, contentType: 'image/png', body: 'raw', imageBytes: 10 * KB, durationMs: plan.ingestMs, concurrency: 8 });
-  ingest.push({ server: relay.name, form: 'raw body', perSec: raw.perSec });
+  let channelCount = 0;
+  const context: CellContext = {
+    plan,
+    children,
+    launchers,
+    progress: (line) => process.stderr.write(`[${((performance.now() - startTime) / 1000).toFixed(1).padStart(6)} s] ${line}\n`),
+    nextChannel: (label) => `bench-${label}-${++channelCount}`.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 64),
+  };
+  context.progress(`${plan.name} plan; servers: ${launchers.map((launcher) => launcher.name).join(', ')}; cells: ${[...options.cells].join(', ')}`);
 
-  const slow: BenchReport['slow'] = [];
-  for (const server of servers) {
-    let peak = rssBytes(server.pids);
-    const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(server.pids))), 50);
-    const result = await runWorker<{ p50Ms: number; p99Ms: number; receivedShare: number }>({
-      kind: 'fanout', subscribeUrl: server.subscribeUrl, publishUrl: server.publishUrl, contentType: server.publishContentType,
-      body: bodyKindOf(server), viewers: plan.slow.healthy, stalled: plan.slow.stalled, imageBytes: 1 * MB, durationMs: plan.slow.durationMs, rate: plan.slow.rate,
-    });
-    clearInterval(sampler);
-    slow.push({ server: server.name, stalled: plan.slow.stalled, healthy: plan.slow.healthy, published: Math.round((plan.slow.rate * plan.slow.durationMs) / 1000), p50Ms: result.p50Ms, p99Ms: result.p99Ms, receivedShare: result.receivedShare, peakRssMB: round(peak / MB) });
-  }
+  const runs = <Value>(cell: CellName, work: () => Promise<Value>): Promise<Value | undefined> =>
+    options.cells.has(cell) ? work() : Promise.resolve(undefined);
+  // The ceiling first: the ratios of every fan-out cell are read against it.
+  const loopback = await runs('loopback', () => runLoopbackCells(context));
+  const fanOut = await runs('fan-out', () => runFanOutCells(context));
+  const ingest = await runs('ingest', () => runIngestCells(context));
+  const idle = await runs('idle', () => runIdleCells(context));
+  const slowViewers = await runs('slow-viewers', () => runSlowViewerCells(context));
 
-  const report: BenchReport = { plan: planName, date: new Date().toISOString(), machine, durationMs: plan.durationMs, loopbackMBps: loopback.mbPerSec, idle, fanout, ingest, slow };
-  process.stdout.write(renderText(report));
-  if (planName === 'full' || args.has('--write')) {
-    const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/BENCHMARKS.md');
-    writeFileSync(file, renderMarkdown(report));
+  const results: BenchResults = {
+    plan,
+    startedAt,
+    durationMs: performance.now() - startTime,
+    machine,
+    source: describeSource(repoRoot),
+    servers: launchers.map((launcher) => ({ name: launcher.name, description: launcher.description })),
+    skipped,
+    notes,
+    loopback,
+    fanOut,
+    ingest,
+    idle,
+    slowViewers,
+  };
+  process.stdout.write(renderConsoleReport(results));
+  if (options.write) {
+    const file = join(repoRoot, 'docs', 'BENCHMARKS.md');
+    writeBenchmarksDoc(file, results);
     process.stderr.write(`bench: wrote ${file}\n`);
   }
-  const relayDelivered = fanout.filter((row) => row.server === relay.name).every((row) => row.mbPerSec > 0 && row.receivedShare > 0.9);
-  if (!relayDelivered) throw new Error('image-relay failed to deliver in some cell (see receivedShare)');
+  if (options.cpuProfileDir) process.stderr.write(`bench: image-relay CPU profiles are in ${options.cpuProfileDir}\n`);
+
+  const failures = findFailures(results);
+  for (const failure of failures) process.stderr.write(`bench: FAILED ${failure}\n`);
+  return failures.length > 0 ? 1 : 0;
 }
 
-const stopEverything = (): void => void stopAll().then(() => process.exit(130));
-process.once('SIGINT', stopEverything);
-process.once('SIGTERM', stopEverything);
+const children = new ChildProcesses();
+// Servers must not outlive the benchmark, whatever ends it.
+process.on('exit', () => children.signalAllNow());
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`\nbench: ${signal}, stopping every server\n`);
+    void children.stopAll().finally(() => process.exit(130));
+  });
+}
 try {
-  await main();
-  await stopAll();
+  const exitCode = await main(children);
+  await children.stopAll();
+  process.exit(exitCode);
 } catch (error) {
-  process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
-  await stopAll();
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  await children.stopAll();
   process.exit(1);
 }

@@ -1,0 +1,94 @@
+/**
+ * How big a run is. `full` is the comparison docs/BENCHMARKS.md reports (10–20 minutes); `tiny` is the same
+ * code on small numbers, for CI, in well under a minute. Sizes are decimal (1 MB = 1,000,000 bytes), as are
+ * the MB/s figures.
+ */
+
+export type PlanName = 'tiny' | 'full';
+
+export interface FanOutPlan {
+  readonly viewerCounts: readonly number[];
+  readonly imageSizes: readonly number[];
+  /** Saturation: publishing back to back lasts this long... */
+  readonly saturateMs: number;
+  /** ...with this many publishes in flight (a camera or two publishing as fast as the relay answers)... */
+  readonly inFlight: number;
+  /**
+   * ...or until images × viewers × bytes reaches this, whichever comes first: 1000 viewers of 1 MB images is a
+   * gigabyte and a third per image, so the biggest cells publish only a handful of images.
+   */
+  readonly maxDeliveredBytes: number;
+  /** How long viewers may still be receiving after the last publish before the cell stops waiting. */
+  readonly drainMs: number;
+  /** Latency: publishing at half the slowest server's saturated image rate, for about this long... */
+  readonly latencyMs: number;
+  /** ...never faster than this (a fast camera), never slower than `minLatencyRate` (a cell would last minutes)... */
+  readonly maxLatencyRate: number;
+  readonly minLatencyRate: number;
+  /** ...and at least this many images, so that p99 has samples behind it. */
+  readonly minLatencyPublishes: number;
+}
+
+export interface BenchPlan {
+  readonly name: PlanName;
+  readonly fanOut: FanOutPlan;
+  readonly ingest: { readonly imageBytes: number; readonly durationMs: number; readonly inFlight: number };
+  readonly idle: { readonly streams: number; readonly settleMs: number };
+  readonly slowViewers: {
+    readonly stalled: number;
+    readonly healthy: number;
+    readonly imageBytes: number;
+    readonly images: number;
+    readonly perSecond: number;
+  };
+  /** `trials` windows of `durationMs` after a warm-up; the best is reported. */
+  readonly loopback: { readonly warmupMs: number; readonly trials: number; readonly durationMs: number };
+  /** A job that has not answered by then has hung. */
+  readonly jobTimeoutMs: number;
+}
+
+const KB = 1000;
+const MB = 1000 * KB;
+
+export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
+  full: {
+    name: 'full',
+    fanOut: {
+      viewerCounts: [1, 10, 100, 1000],
+      imageSizes: [10 * KB, 200 * KB, 1 * MB],
+      saturateMs: 4_000,
+      inFlight: 2,
+      maxDeliveredBytes: 8_000 * MB,
+      drainMs: 10_000,
+      latencyMs: 3_000,
+      maxLatencyRate: 100,
+      minLatencyRate: 0.1,
+      minLatencyPublishes: 4,
+    },
+    ingest: { imageBytes: 10 * KB, durationMs: 5_000, inFlight: 8 },
+    idle: { streams: 10_000, settleMs: 1_000 },
+    slowViewers: { stalled: 10, healthy: 100, imageBytes: 1 * MB, images: 40, perSecond: 4 },
+    loopback: { warmupMs: 300, trials: 3, durationMs: 1_000 },
+    jobTimeoutMs: 180_000,
+  },
+  tiny: {
+    name: 'tiny',
+    fanOut: {
+      viewerCounts: [1, 10],
+      imageSizes: [10 * KB, 200 * KB],
+      saturateMs: 500,
+      inFlight: 2,
+      maxDeliveredBytes: 1_000 * MB,
+      drainMs: 1_500,
+      latencyMs: 300,
+      maxLatencyRate: 50,
+      minLatencyRate: 0.5,
+      minLatencyPublishes: 5,
+    },
+    ingest: { imageBytes: 10 * KB, durationMs: 500, inFlight: 8 },
+    idle: { streams: 200, settleMs: 300 },
+    slowViewers: { stalled: 2, healthy: 5, imageBytes: 1 * MB, images: 10, perSecond: 10 },
+    loopback: { warmupMs: 200, trials: 2, durationMs: 200 },
+    jobTimeoutMs: 30_000,
+  },
+};

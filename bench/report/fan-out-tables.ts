@@ -1,0 +1,157 @@
+import { imagesPerSecondPerViewer, type FanOutMeasurement } from '../cells/fan-out.js';
+import type { FanOutResult } from '../load/jobs.js';
+import type { ServerName } from '../servers/bench-server.js';
+import { decimal, megabytesPerSecond, percent, ratio, size } from './format.js';
+import type { BenchResults } from './results.js';
+import { cpuText, FAILED, loopbackMegabytes, serverNames, valueOf, type Table } from './table-kit.js';
+
+/** Marks a figure measured while viewers were still receiving when the cell stopped waiting. */
+const BACKLOG_MARK = ' †';
+const BACKLOG_NOTE =
+  '† viewers were still receiving when the drain time ran out: the server had accepted images faster than it delivered them (queued in its memory); the rate counts what arrived by then.';
+
+export function fanOutMegabytes(result: FanOutResult): number {
+  return megabytesPerSecond(result.payloadBytes, result.elapsedMs);
+}
+
+export function saturationTable(results: BenchResults): Table | undefined {
+  if (!results.fanOut) return undefined;
+  const names = serverNames(results);
+  const others = names.filter((name) => name !== 'image-relay');
+  const relayMeasured = names.includes('image-relay');
+  let anyBacklog = false;
+  const rows = results.fanOut.map((cell) => {
+    const megabytes = (name: ServerName): number | undefined => {
+      const measurement = valueOf(cell.saturation[name]);
+      return measurement ? fanOutMegabytes(measurement.result) : undefined;
+    };
+    const figures = names.map((name) => {
+      const outcome = cell.saturation[name];
+      if (!outcome) return '–';
+      if (!outcome.ok) return FAILED;
+      const { result } = outcome.value;
+      anyBacklog ||= result.backlogLeft;
+      return decimal(fanOutMegabytes(result)) + (result.backlogLeft ? BACKLOG_MARK : '');
+    });
+    const loopback = loopbackMegabytes(results, cell.viewers);
+    const relay = megabytes('image-relay');
+    const ratios = relayMeasured
+      ? [...others.map((name) => ratio(relay, megabytes(name))), ratio(relay, loopback)]
+      : [];
+    return [String(cell.viewers), size(cell.imageBytes), ...figures, loopback === undefined ? '–' : decimal(loopback), ...ratios];
+  });
+  return {
+    title: 'Fan-out at saturation: data delivered to viewers, MB/s',
+    columns: [
+      'viewers',
+      'image',
+      ...names,
+      'raw loopback',
+      ...(relayMeasured ? [...others.map((name) => `image-relay / ${name}`), 'image-relay / loopback'] : []),
+    ],
+    rows,
+    notes: [
+      'MB/s counts the data: URL text viewers received (the same bytes from every server), summed over viewers, from the first publish to the last image received.',
+      ...(anyBacklog ? [BACKLOG_NOTE] : []),
+    ],
+  };
+}
+
+export function deliveryTable(results: BenchResults): Table | undefined {
+  if (!results.fanOut) return undefined;
+  const names = serverNames(results);
+  const rows = results.fanOut.map((cell) => [
+    String(cell.viewers),
+    size(cell.imageBytes),
+    ...names.map((name) => {
+      const outcome = cell.saturation[name];
+      if (!outcome) return '–';
+      if (!outcome.ok) return FAILED;
+      const { result, cpu } = outcome.value;
+      const share = result.published > 0 ? result.events / (result.published * cell.viewers) : 0;
+      const busy = cpu ? `, CPU ${cpuText(cpu)}` : '';
+      return `${decimal(result.published / (result.elapsedMs / 1000))} in, ${decimal(imagesPerSecondPerViewer(result, cell.viewers))} out (${percent(share)})${busy}`;
+    }),
+  ]);
+  return {
+    title: 'Fan-out at saturation: images/s published (in) and received per viewer (out), share received, CPU',
+    columns: ['viewers', 'image', ...names],
+    rows,
+    notes: [
+      'A share under 100% means the server skipped images for viewers that were behind (image-relay does so by design: a viewer gets the newest image, not a backlog) or lost them.',
+      'CPU is server / load process / softirq / other processes, in cores used while measuring (100% = one core): a server near 100% was its own limit; a load process near 100% means the viewers were; softirq is the kernel moving loopback TCP, charged to neither; a large last figure means another program competed for the two cores.',
+    ],
+  };
+}
+
+/** Data delivered per CPU-second the server spent: how much work each byte costs it, whatever else ran. */
+export function fanOutEfficiency(measurement: FanOutMeasurement): number | undefined {
+  const { result, cpu } = measurement;
+  return cpu && cpu.serverSeconds > 0 ? result.payloadBytes / 1e6 / cpu.serverSeconds : undefined;
+}
+
+export function efficiencyTable(results: BenchResults): Table | undefined {
+  if (!results.fanOut) return undefined;
+  const names = serverNames(results);
+  const others = names.filter((name) => name !== 'image-relay');
+  const relayMeasured = names.includes('image-relay');
+  const rows = results.fanOut.map((cell) => {
+    const efficiency = (name: ServerName): number | undefined => {
+      const measurement = valueOf(cell.saturation[name]);
+      return measurement ? fanOutEfficiency(measurement) : undefined;
+    };
+    const figures = names.map((name) => {
+      const outcome = cell.saturation[name];
+      if (!outcome) return '–';
+      if (!outcome.ok) return FAILED;
+      const value = efficiency(name);
+      return value === undefined ? '–' : decimal(value);
+    });
+    const ratios = relayMeasured ? others.map((name) => ratio(efficiency('image-relay'), efficiency(name))) : [];
+    return [String(cell.viewers), size(cell.imageBytes), ...figures, ...ratios];
+  });
+  return {
+    title: 'Fan-out at saturation: MB delivered per CPU-second of the server',
+    columns: ['viewers', 'image', ...names, ...(relayMeasured ? others.map((name) => `image-relay / ${name}`) : [])],
+    rows,
+    notes: [
+      'The same bytes divided by the server’s own CPU time (user + system, /proc/<pid>/stat): unlike MB/s it does not drop when the load process or another program takes the CPU, so it is the steadier comparison on a shared machine.',
+    ],
+  };
+}
+
+export function latencyTable(results: BenchResults): Table | undefined {
+  if (!results.fanOut) return undefined;
+  const names = serverNames(results);
+  let anyAboveSaturation = false;
+  const rateText = (cell: (typeof results.fanOut)[number]): string => {
+    if (cell.latencyRate === undefined) return '–';
+    const above = cell.slowestRate !== undefined && cell.latencyRate > cell.slowestRate;
+    anyAboveSaturation ||= above;
+    return `${decimal(cell.latencyRate)}/s${above ? ' ‡' : ''}`;
+  };
+  const rows = results.fanOut.map((cell) => [
+    String(cell.viewers),
+    size(cell.imageBytes),
+    rateText(cell),
+    ...names.map((name) => {
+      const outcome = cell.latency[name];
+      if (!outcome) return '–';
+      if (!outcome.ok) return FAILED;
+      const { result } = outcome.value;
+      if (!result.latency) return 'no samples';
+      const latency = result.latency;
+      const share = result.events / Math.max(1, result.published * cell.viewers);
+      return `${decimal(latency.p50Ms)} / ${decimal(latency.p99Ms)}${share < 0.995 ? ` (${percent(share)})` : ''}`;
+    }),
+  ]);
+  return {
+    title: 'Fan-out latency at a fixed rate: publish-to-receive p50 / p99, ms',
+    columns: ['viewers', 'image', 'rate', ...names],
+    rows,
+    notes: [
+      'The rate is half the slowest server’s saturated image rate for that cell (bounded to the plan’s range), so every server is below saturation. Latency runs from the publish request’s start to the last byte of the event at each viewer; a share in brackets is the part of images × viewers that arrived.',
+      ...(anyAboveSaturation ? ['‡ the plan’s lowest rate is above the slowest server’s saturated rate here: that server’s latency includes queueing.'] : []),
+    ],
+  };
+}

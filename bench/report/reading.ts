@@ -1,0 +1,160 @@
+import type { FanOutCell } from '../cells/fan-out.js';
+import type { ServerName } from '../servers/bench-server.js';
+import { DISTURBED_CORES, measureContention } from './contention.js';
+import { decimal, percent, size } from './format.js';
+import type { BenchResults } from './results.js';
+import { fanOutEfficiency, fanOutMegabytes } from './fan-out-tables.js';
+import { loopbackMegabytes } from './table-kit.js';
+
+/**
+ * A short reading of the figures, written from the numbers of this run (so it cannot go stale when the
+ * numbers change): how image-relay compares, cell by cell, and where it stands against the ceiling.
+ */
+export function readResults(results: BenchResults): string[] {
+  return [
+    ...readContention(results),
+    ...readThroughput(results),
+    ...readLatency(results),
+    ...readIngest(results),
+    ...readIdle(results),
+    ...readSlowViewers(results),
+  ];
+}
+
+function megabytes(cell: FanOutCell, server: ServerName): number | undefined {
+  const outcome = cell.saturation[server];
+  return outcome?.ok ? fanOutMegabytes(outcome.value.result) : undefined;
+}
+
+function readThroughput(results: BenchResults): string[] {
+  const cells = results.fanOut ?? [];
+  if (cells.length === 0) return [];
+  const lines: string[] = [];
+  for (const other of ['nchan', 'naive'] as const) {
+    const ratios = cells
+      .map((cell) => [megabytes(cell, 'image-relay'), megabytes(cell, other)] as const)
+      .filter((pair): pair is readonly [number, number] => pair[0] !== undefined && pair[1] !== undefined && pair[1] > 0)
+      .map(([relay, rival]) => relay / rival);
+    if (ratios.length === 0) continue;
+    const ahead = ratios.filter((value) => value >= 1).length;
+    lines.push(
+      `Throughput against ${other}: image-relay delivered more MB/s in ${ahead} of ${ratios.length} fan-out cells ` +
+        `(image-relay / ${other} from ${decimal(Math.min(...ratios))}× to ${decimal(Math.max(...ratios))}×, ` +
+        `geometric mean ${decimal(geometricMean(ratios))}×).`,
+    );
+  }
+  for (const other of ['nchan', 'naive'] as const) {
+    const ratios = cells
+      .map((cell) => {
+        const relay = cell.saturation['image-relay'];
+        const rival = cell.saturation[other];
+        const relayEfficiency = relay?.ok ? fanOutEfficiency(relay.value) : undefined;
+        const rivalEfficiency = rival?.ok ? fanOutEfficiency(rival.value) : undefined;
+        return relayEfficiency !== undefined && rivalEfficiency ? relayEfficiency / rivalEfficiency : undefined;
+      })
+      .filter((value) => value !== undefined);
+    if (ratios.length === 0) continue;
+    lines.push(
+      `CPU cost against ${other}: per CPU-second, image-relay delivered ${decimal(geometricMean(ratios))}× as many bytes as ` +
+        `${other} (geometric mean over ${ratios.length} cells; from ${decimal(Math.min(...ratios))}× to ${decimal(Math.max(...ratios))}×).`,
+    );
+  }
+  for (const cell of cells.filter((candidate) => candidate.viewers >= 100 && candidate.imageBytes >= 200_000)) {
+    const relay = megabytes(cell, 'image-relay');
+    const loopback = loopbackMegabytes(results, cell.viewers);
+    if (relay === undefined) continue;
+    const figures = results.servers
+      .filter((server) => server.name !== 'image-relay')
+      .map((server) => `${server.name} ${formatMegabytes(megabytes(cell, server.name))}`);
+    lines.push(
+      `${cell.viewers} viewers × ${size(cell.imageBytes)}: image-relay ${decimal(relay)} MB/s` +
+        (figures.length > 0 ? ` (${figures.join(', ')})` : '') +
+        (loopback ? `, ${percent(relay / loopback)} of raw loopback at ${cell.viewers} sockets (${decimal(loopback)} MB/s).` : '.'),
+    );
+  }
+  const shares = cells
+    .map((cell) => {
+      const outcome = cell.saturation['image-relay'];
+      return outcome?.ok && outcome.value.result.published > 0
+        ? outcome.value.result.events / (outcome.value.result.published * cell.viewers)
+        : undefined;
+    })
+    .filter((share) => share !== undefined);
+  if (shares.length > 0 && Math.min(...shares) < 0.99) {
+    lines.push(
+      `At saturation image-relay received images faster than it could send them in some cells and skipped stale ones ` +
+        `(down to ${percent(Math.min(...shares))} of images × viewers): a viewer that falls behind gets the newest ` +
+        `image rather than a backlog, by design.`,
+    );
+  }
+  return lines;
+}
+
+function formatMegabytes(value: number | undefined): string {
+  return value === undefined ? 'failed' : `${decimal(value)} MB/s`;
+}
+
+function geometricMean(values: readonly number[]): number {
+  return Math.exp(values.reduce((sum, value) => sum + Math.log(value), 0) / values.length);
+}
+
+function readLatency(results: BenchResults): string[] {
+  const cells = (results.fanOut ?? []).filter((cell) => cell.latencyRate !== undefined);
+  // The cell with the most bytes to move per image (viewers × size): the hardest one measured.
+  const hardest = [...cells].sort((a, b) => b.viewers * b.imageBytes - a.viewers * a.imageBytes)[0];
+  if (!hardest) return [];
+  const figures = results.servers.map((server) => {
+    const outcome = hardest.latency[server.name];
+    const latency = outcome?.ok ? outcome.value.result.latency : undefined;
+    return latency ? `${server.name} ${decimal(latency.p50Ms)} / ${decimal(latency.p99Ms)} ms` : `${server.name} –`;
+  });
+  return [
+    `Latency (p50 / p99) in the heaviest cell, ${hardest.viewers} viewers × ${size(hardest.imageBytes)} at ` +
+      `${decimal(hardest.latencyRate!)} images/s: ${figures.join('; ')}.`,
+  ];
+}
+
+function readIngest(results: BenchResults): string[] {
+  const rates = (results.ingest ?? [])
+    .filter((row) => row.outcome.ok && !row.outcome.value.result.unavailable)
+    .map((row) => {
+      const value = row.outcome.ok ? row.outcome.value.result : undefined;
+      return `${row.server} ${row.route === 'png-body' ? '(raw body) ' : ''}${decimal(value ? (value.published / value.elapsedMs) * 1000 : 0)}/s`;
+    });
+  return rates.length > 0 ? [`Ingest of ${size(results.plan.ingest.imageBytes)} images: ${rates.join(', ')}.`] : [];
+}
+
+function readIdle(results: BenchResults): string[] {
+  const figures = results.servers.flatMap((server) => {
+    const outcome = results.idle?.[server.name];
+    if (!outcome?.ok) return [];
+    const { load, rssBeforeBytes, rssAfterBytes } = outcome.value;
+    return [`${server.name} ${size(Math.max(0, rssAfterBytes - rssBeforeBytes) / Math.max(1, load.opened))}`];
+  });
+  return figures.length > 0
+    ? [`Memory per idle stream (${results.plan.idle.streams.toLocaleString('en-US')} open): ${figures.join(', ')}.`]
+    : [];
+}
+
+function readSlowViewers(results: BenchResults): string[] {
+  const plan = results.plan.slowViewers;
+  const figures = results.servers.flatMap((server) => {
+    const outcome = results.slowViewers?.[server.name];
+    if (!outcome?.ok || !outcome.value.load.latency) return [];
+    const { load, peakRssBytes } = outcome.value;
+    return [`${server.name} p99 ${decimal(load.latency!.p99Ms)} ms, peak RSS ${size(peakRssBytes)}`];
+  });
+  return figures.length > 0
+    ? [`With ${plan.stalled} stalled viewers beside ${plan.healthy} healthy ones (${size(plan.imageBytes)} images): ${figures.join('; ')}.`]
+    : [];
+}
+
+function readContention(results: BenchResults): string[] {
+  const contention = measureContention(results);
+  if (!contention || contention.meanCores < DISTURBED_CORES) return [];
+  return [
+    `Other processes used ${percent(contention.meanCores)} of a core on average while this run measured (up to ` +
+      `${percent(contention.maxCores)}): throughput and latency figures are lower and noisier than on a quiet machine; ` +
+      'the per-CPU-second figures are the steadier comparison.',
+  ];
+}

@@ -1,0 +1,129 @@
+import { coresUsed } from '../cells/cpu-window.js';
+import { loopbackRates } from '../cells/loopback.js';
+import { decimal, milliseconds, percent, ratio, size } from './format.js';
+import { deliveryTable, efficiencyTable, latencyTable, saturationTable } from './fan-out-tables.js';
+import type { BenchResults } from './results.js';
+import { cpuText, FAILED, serverNames, type Table } from './table-kit.js';
+
+export type { Table } from './table-kit.js';
+
+export function ingestTable(results: BenchResults): Table | undefined {
+  if (!results.ingest) return undefined;
+  const plan = results.plan.ingest;
+  const relayJson = results.ingest.find((row) => row.server === 'image-relay' && row.route === 'json-data-url');
+  const relayRate = relayJson?.outcome.ok ? publishRate(relayJson.outcome.value.result) : undefined;
+  const rows = results.ingest.map((row) => {
+    const how = { 'json-data-url': 'JSON data: URL', 'data-url-body': 'data: URL as the body', 'png-body': 'raw PNG body' }[row.route];
+    const route = `POST ${row.path}`;
+    if (!row.outcome.ok) return [row.server, how, route, FAILED, '–', '–', '–'];
+    const { result, cpu } = row.outcome.value;
+    if (result.unavailable) return [row.server, how, route, 'n/a (not available)', '–', '–', '–'];
+    const rate = publishRate(result);
+    return [
+      row.server,
+      how,
+      route,
+      decimal(rate),
+      ratio(relayRate, rate),
+      cpu ? cpuText(cpu) : '–',
+      cpu && result.published > 0 ? decimal((cpu.serverSeconds * 1e6) / result.published) : '–',
+    ];
+  });
+  return {
+    title: `Ingest: ${size(plan.imageBytes)} images published with no viewers, ${plan.inFlight} in flight`,
+    columns: ['server', 'body', 'route', 'publishes/s', 'image-relay (JSON) / this', 'CPU server / load / softirq / other', 'server CPU µs per publish'],
+    rows,
+    notes: [
+      'When the load process is near 100% CPU, publishes/s is the publisher’s limit, not the server’s: CPU µs per publish then compares the servers.',
+    ],
+  };
+}
+
+function publishRate(result: { published: number; elapsedMs: number }): number {
+  return result.elapsedMs > 0 ? result.published / (result.elapsedMs / 1000) : 0;
+}
+
+export function idleTable(results: BenchResults): Table | undefined {
+  if (!results.idle) return undefined;
+  const rows = serverNames(results).map((name) => {
+    const outcome = results.idle?.[name];
+    if (!outcome) return [name, '–', '–', '–', '–'];
+    if (!outcome.ok) return [name, FAILED, '–', '–', '–'];
+    const { load, rssBeforeBytes, rssAfterBytes } = outcome.value;
+    return [
+      name,
+      load.opened.toLocaleString('en-US'),
+      size(rssBeforeBytes),
+      size(rssAfterBytes),
+      size(Math.max(0, rssAfterBytes - rssBeforeBytes) / Math.max(1, load.opened)),
+    ];
+  });
+  return {
+    title: 'Idle event streams: server memory (RSS)',
+    columns: ['server', 'open streams', 'RSS before', 'RSS with streams open', 'per stream'],
+    rows,
+    notes: ['RSS from /proc/<pid>/status (nginx: master and worker summed), read after the streams settled.'],
+  };
+}
+
+export function slowViewersTable(results: BenchResults): Table | undefined {
+  if (!results.slowViewers) return undefined;
+  const plan = results.plan.slowViewers;
+  const rows = serverNames(results).map((name) => {
+    const outcome = results.slowViewers?.[name];
+    if (!outcome) return [name, '–', '–', '–', '–', '–', '–', '–'];
+    if (!outcome.ok) return [name, FAILED, '–', '–', '–', '–', '–', '–'];
+    const { load, rssBeforeBytes, peakRssBytes, cpu } = outcome.value;
+    const share = load.events / Math.max(1, load.published * plan.healthy);
+    return [
+      name,
+      load.latency ? milliseconds(load.latency.p50Ms) : '–',
+      load.latency ? milliseconds(load.latency.p99Ms) : '–',
+      percent(share),
+      `${load.stalledDropped} of ${plan.stalled}`,
+      size(rssBeforeBytes),
+      size(peakRssBytes),
+      cpu ? percent(coresUsed(cpu.serverSeconds, cpu)) : '–',
+    ];
+  });
+  return {
+    title: `Slow viewers: ${plan.stalled} viewers that never read, ${plan.healthy} healthy ones, ${plan.images} images of ${size(plan.imageBytes)} at ${plan.perSecond}/s`,
+    columns: ['server', 'healthy p50', 'healthy p99', 'healthy received', 'stalled cut off', 'RSS before', 'peak RSS', 'server CPU'],
+    rows,
+    notes: [
+      'Peak RSS sampled every 50 ms during the run. image-relay cuts off a viewer whose connection takes nothing for 30 s (its default --stuck-timeout-ms), longer than this run; nginx’s send_timeout is 60 s.',
+    ],
+  };
+}
+
+export function loopbackTable(results: BenchResults): Table | undefined {
+  if (!results.loopback) return undefined;
+  const { trials, durationMs } = results.plan.loopback;
+  return {
+    title: 'Raw loopback TCP: one process writing 1 MB buffers to N sockets, read by the load process',
+    columns: ['sockets', 'best MB/s', 'all windows'],
+    rows: results.loopback.map((cell) => {
+      if (!cell.outcome.ok) return [String(cell.receivers), FAILED, '–'];
+      const rates = loopbackRates(cell.outcome.value);
+      return [String(cell.receivers), decimal(rates[0] ?? 0), rates.map(decimal).join(', ')];
+    }),
+    notes: [
+      `${trials} windows of ${durationMs / 1000} s each after a warm-up; the best is the ceiling the ratios use.`,
+      'Every socket is kept full all the time. At 1000 sockets that is more than the kernel’s TCP memory pressure threshold (net.ipv4.tcp_mem; /proc/net/sockstat showed 1.5–1.9 GB queued on this machine), and the kernel throttles every socket: relays, whose sockets are not all full at once, can move more than this there. Below that, a relay above 100% of loopback is within the run-to-run noise.',
+    ],
+  };
+}
+
+/** Every table the run has data for, in reading order. */
+export function allTables(results: BenchResults): Table[] {
+  return [
+    saturationTable(results),
+    efficiencyTable(results),
+    deliveryTable(results),
+    latencyTable(results),
+    ingestTable(results),
+    idleTable(results),
+    slowViewersTable(results),
+    loopbackTable(results),
+  ].filter((table) => table !== undefined);
+}

@@ -1,0 +1,29 @@
+import type { PublishRoute, StreamRoute } from '../load/jobs.js';
+
+export const SERVER_NAMES = ['image-relay', 'nchan', 'naive'] as const;
+export type ServerName = (typeof SERVER_NAMES)[number];
+
+/** One running server under test, as the cells see it: where to publish, where to watch, whose memory to read. */
+export interface BenchServer {
+  readonly name: ServerName;
+  /** Publishing a data: URL into a channel, so that viewers receive that text as each event's data. */
+  publishRoute(channel: string): PublishRoute;
+  /** Publishing raw image bytes, for servers that take them. */
+  rawPublishRoute(channel: string): PublishRoute | undefined;
+  streamRoute(channel: string): StreamRoute;
+  /** The processes whose memory is the server's: one for Node, the master and its workers for nginx. */
+  pids(): number[];
+  isRunning(): boolean;
+  /** What went wrong, from the process's own output, for error messages. */
+  recentOutput(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts fresh instances of one kind of server; `unavailable` says why it cannot run on this machine. */
+export interface ServerLauncher {
+  readonly name: ServerName;
+  readonly unavailable: string | undefined;
+  /** How it is run, for the report (version, flags, workers). */
+  readonly description: string;
+  start(): Promise<BenchServer>;
+}

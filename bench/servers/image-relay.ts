@@ -1,0 +1,51 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchServer, ServerLauncher } from './bench-server.js';
+import type { ChildProcesses } from './child-processes.js';
+import { startNodeServer } from './node-server.js';
+import { BENCH_HOST } from './ports.js';
+
+/**
+ * Logging down to warnings: a JSON line per publish and per viewer would cost the relay CPU that nginx, with
+ * access_log off, does not pay. 1 MB images are well under the default 16 MiB limit; history, queues and the
+ * memory budget stay at their defaults.
+ */
+const RELAY_FLAGS = ['--host', BENCH_HOST, '--port', '{port}', '--log-level', 'warn', '--max-image-bytes', '8MiB'];
+
+/**
+ * Per-client limits, raised where the relay has them: the benchmark is one client (one address) publishing
+ * thousands of images a second and holding 10,000 streams, which a per-client limit exists to refuse. Passed
+ * only when `serve --help` lists the flag, so the benchmark runs against relays from before and after them.
+ */
+const PER_CLIENT_LIMITS: readonly (readonly [flag: string, value: string])[] = [
+  ['--publishes-per-minute', '1000000000'],
+  ['--streams-per-client', '1000000'],
+];
+
+export interface ImageRelayOptions {
+  readonly repoRoot: string;
+  /** Write a V8 CPU profile of every relay process into this directory (node --cpu-prof). */
+  readonly cpuProfileDir: string | undefined;
+}
+
+/** The flags `image-relay serve --help` lists. */
+function supportedFlags(script: string): Set<string> {
+  const help = spawnSync(process.execPath, [script, 'serve', '--help'], { encoding: 'utf8' });
+  return new Set(`${help.stdout ?? ''}`.match(/--[a-z][a-z-]+/g) ?? []);
+}
+
+export function imageRelayLauncher(children: ChildProcesses, options: ImageRelayOptions): ServerLauncher {
+  const script = join(options.repoRoot, 'dist', 'src', 'cli.js');
+  const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const built = existsSync(script);
+  const supported = built ? supportedFlags(script) : new Set<string>();
+  const flags = [...RELAY_FLAGS, ...PER_CLIENT_LIMITS.filter(([flag]) => supported.has(flag)).flat()];
+  return {
+    name: 'image-relay',
+    unavailable: built ? undefined : `${script} is missing: run npm run build`,
+    description: `node dist/src/cli.js serve ${flags.join(' ').replace('{port}', '<free port>')}`,
+    start: (): Promise<BenchServer> =>
+      startNodeServer(children, { name: 'image-relay', nodeFlags, script, args: ['serve', ...flags], hasRawRoute: true }),
+  };
+}

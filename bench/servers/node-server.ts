@@ -1,0 +1,43 @@
+import type { ChildProcesses } from './child-processes.js';
+import type { BenchServer, ServerName } from './bench-server.js';
+import { BENCH_HOST, freePort, waitForPort } from './ports.js';
+
+export interface NodeServerSpec {
+  readonly name: ServerName;
+  /** Node's own flags (--cpu-prof), before the script. */
+  readonly nodeFlags: readonly string[];
+  readonly script: string;
+  /** The script's arguments; `{port}` becomes the port picked for this instance. */
+  readonly args: readonly string[];
+  /** Both Node servers take a channel in the JSON body and a `?channel=` on the stream. */
+  readonly hasRawRoute: boolean;
+}
+
+/** Starts a Node server on a free loopback port; image-relay and the naive relay differ only in their spec. */
+export async function startNodeServer(children: ChildProcesses, spec: NodeServerSpec): Promise<BenchServer> {
+  const port = await freePort();
+  const child = children.start(spec.name, process.execPath, [
+    ...spec.nodeFlags,
+    spec.script,
+    ...spec.args.map((arg) => arg.replace('{port}', String(port))),
+  ]);
+  try {
+    await waitForPort(port, child);
+  } catch (error) {
+    await children.stop(child);
+    throw error;
+  }
+  return {
+    name: spec.name,
+    publishRoute: (channel) => ({ host: BENCH_HOST, port, path: '/receive-image', format: 'json-data-url', channel }),
+    rawPublishRoute: (channel) =>
+      spec.hasRawRoute
+        ? { host: BENCH_HOST, port, path: `/channels/${encodeURIComponent(channel)}/images`, format: 'png-body', channel }
+        : undefined,
+    streamRoute: (channel) => ({ host: BENCH_HOST, port, path: `/sse-image?channel=${encodeURIComponent(channel)}` }),
+    pids: () => (child.hasExited() ? [] : [child.pid]),
+    isRunning: () => !child.hasExited(),
+    recentOutput: () => child.recentOutput(),
+    stop: () => children.stop(child),
+  };
+}
