@@ -1,4 +1,5 @@
 import { RelayError } from '../errors.js';
+import { everyTextPiece } from './text-pieces.js';
 
 /** What a data: URL carries, split so the bytes can be checked and the URL rebuilt exactly as it arrived. */
 export interface ParsedDataUrl {
@@ -32,12 +33,16 @@ export function base64Length(byteLength: number): number {
 /**
  * Parses a base64 data: URL, refusing anything whose payload is not padded base64 in the standard alphabet (what
  * browsers decode). Viewers of the original stream are sent the URL's text as it arrived, not a re-encoding.
+ * Takes the URL as text or, for large bodies, as its ASCII bytes (see text-pieces.ts).
  *
  * @param maxBytes images larger than this are refused before any decoding (image_too_large).
  */
-export function parseDataUrl(source: string, maxBytes: number): ParsedDataUrl {
-  const comma = source.indexOf(',');
-  const header = comma === -1 ? source.slice(0, MAX_HEADER_LENGTH + 1) : source.slice(0, comma);
+export function parseDataUrl(source: string | Buffer, maxBytes: number): ParsedDataUrl {
+  const bytesOf = typeof source === 'string' ? undefined : source;
+  const length = source.length;
+  const comma = bytesOf ? bytesOf.indexOf(0x2c) : (source as string).indexOf(',');
+  const headerEnd = comma === -1 ? Math.min(length, MAX_HEADER_LENGTH + 1) : comma;
+  const header = bytesOf ? bytesOf.toString('latin1', 0, headerEnd) : (source as string).slice(0, headerEnd);
   if (comma === -1 || header.length > MAX_HEADER_LENGTH || !/^data:/i.test(header)) {
     throw new RelayError('not_a_data_url');
   }
@@ -45,23 +50,29 @@ export function parseDataUrl(source: string, maxBytes: number): ParsedDataUrl {
   if (!match) throw new RelayError('not_a_data_url', 'The data: URL header has characters a media type cannot.');
   if (!header.toLowerCase().endsWith(BASE64_SUFFIX)) throw new RelayError('not_base64');
 
-  const payloadLength = source.length - comma - 1;
+  const payloadLength = length - comma - 1;
   if (payloadLength === 0) throw new RelayError('empty_image');
   if (maxDecodedLength(payloadLength) > maxBytes + 2) {
     throw new RelayError('image_too_large', `The image is larger than this relay accepts (${maxBytes} bytes).`);
   }
-  const payload = source.slice(comma + 1);
   // Node's decoder skips characters outside the alphabet and accepts base64url's "-" and "_", which browsers'
   // data: URL decoder does not: check the alphabet, the padding and the length, which also catches whitespace.
-  const padding = payload.indexOf('=');
-  if (payload.length % 4 !== 0 || NOT_BASE64.test(payload) || (padding !== -1 && padding < payload.length - 2)) {
-    throw new RelayError('invalid_base64');
-  }
-  const bytes = Buffer.from(payload, 'base64');
-  const paddingLength = padding === -1 ? 0 : payload.length - padding;
-  if (bytes.length === 0 || bytes.length !== (payload.length / 4) * 3 - paddingLength) throw new RelayError('invalid_base64');
-  if (bytes.length > maxBytes) {
+  const padding = bytesOf ? bytesOf.indexOf(0x3d, comma + 1) : (source as string).indexOf('=', comma + 1);
+  if (payloadLength % 4 !== 0 || (padding !== -1 && padding < length - 2)) throw new RelayError('invalid_base64');
+  const decoded = Buffer.allocUnsafe(maxDecodedLength(payloadLength));
+  let written = 0;
+  const decodePiece = (piece: string): boolean => {
+    if (NOT_BASE64.test(piece)) return false;
+    written += decoded.write(piece, written, 'base64');
+    return true;
+  };
+  const valid = bytesOf
+    ? everyTextPiece(bytesOf, comma + 1, length, decodePiece)
+    : decodePiece((source as string).slice(comma + 1));
+  const paddingLength = padding === -1 ? 0 : length - padding;
+  if (!valid || written === 0 || written !== (payloadLength / 4) * 3 - paddingLength) throw new RelayError('invalid_base64');
+  if (written > maxBytes) {
     throw new RelayError('image_too_large', `The image is larger than this relay accepts (${maxBytes} bytes).`);
   }
-  return { header, declaredType: (match[1] ?? '').toLowerCase(), bytes };
+  return { header, declaredType: (match[1] ?? '').toLowerCase(), bytes: decoded.subarray(0, written) };
 }

@@ -9,16 +9,10 @@ import { validateImage } from './validate-image.js';
  * as sent so that original-stream viewers receive the data: URL exactly as it was published.
  */
 /**
- * @param dataUrlText the same URL as ASCII bytes, when the caller has them (a slice of the request body), so
- *   that they need not be copied again.
+ * @param dataUrl the URL as text, or as its ASCII bytes when the caller has them (a slice of the request body):
+ *   then they are neither copied nor turned into one large string.
  */
-export function imageFromDataUrl(
-  channel: string,
-  dataUrl: string,
-  maxImageBytes: number,
-  meta?: ImageMeta,
-  dataUrlText?: Buffer,
-): NewImage {
+export function imageFromDataUrl(channel: string, dataUrl: string | Buffer, maxImageBytes: number, meta?: ImageMeta): NewImage {
   const parsed = parseDataUrl(dataUrl, maxImageBytes);
   // The bytes decide the type, but a header declaring something else (text/html, SVG) is refused rather than
   // relayed: the original stream hands this URL to browsers as it is.
@@ -35,7 +29,7 @@ export function imageFromDataUrl(
     ...facts,
     dataUrlHeader: parsed.header,
     // A one-byte string copies into a Buffer at memory speed; the header and payload are checked ASCII.
-    dataUrlText: dataUrlText ?? Buffer.from(dataUrl, 'latin1'),
+    dataUrlText: typeof dataUrl === 'string' ? Buffer.from(dataUrl, 'latin1') : dataUrl,
     meta,
   };
 }

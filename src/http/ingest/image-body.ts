@@ -29,9 +29,11 @@ export function imageFromParsedBody(
   const body = request.body;
   if (Buffer.isBuffer(body)) return imageFromBytes(channel, body, maxImageBytes, metaFromRequest(request));
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RelayError('missing_image_src');
-  const { imageSrc, meta, caption } = body as { imageSrc?: unknown; meta?: unknown; caption?: unknown };
-  if (typeof imageSrc !== 'string') throw new RelayError('missing_image_src');
+  // Lifted bytes when the body parser took the shortcut; reading `imageSrc` would make a megabyte string.
+  const imageSrc = liftedDataUrlText(body) ?? (body as { imageSrc?: unknown }).imageSrc;
+  const { meta, caption } = body as { meta?: unknown; caption?: unknown };
+  if (typeof imageSrc !== 'string' && !Buffer.isBuffer(imageSrc)) throw new RelayError('missing_image_src');
   if (caption !== undefined && typeof caption !== 'string') throw new RelayError('invalid_meta', 'caption must be a string.');
   const parsedMeta = withCaption(parseImageMeta(meta, 'meta'), caption) ?? captionMeta(request.query.caption);
-  return imageFromDataUrl(channel, imageSrc, maxImageBytes, parsedMeta, liftedDataUrlText(body));
+  return imageFromDataUrl(channel, imageSrc, maxImageBytes, parsedMeta);
 }

@@ -1,4 +1,5 @@
 import type { FastifyBodyParser, FastifyRequest } from 'fastify';
+import { everyTextPiece } from '../../core/image/text-pieces.js';
 
 /** Marks the data: URL bytes lifted out of a body, for the route to pass on without copying them again. */
 const LIFTED_DATA_URL = Symbol('liftedDataUrl');
@@ -54,15 +55,15 @@ export function jsonBodyParser(parseString: StringParser): FastifyBodyParser<Buf
     if (end === -1) return fallback();
     const backslash = body.indexOf(BACKSLASH, start);
     if (backslash !== -1 && backslash < end) return fallback();
-    const text = body.toString('latin1', start, end);
-    if (NOT_PLAIN_ASCII.test(text)) return fallback();
+    if (!everyTextPiece(body, start, end, (piece) => !NOT_PLAIN_ASCII.test(piece))) return fallback();
     const rest = Buffer.concat([body.subarray(0, start), body.subarray(end)]);
     if (rest.indexOf(IMAGE_SRC_KEY, start) !== -1) return fallback(); // a duplicate key: JSON.parse's rules decide
     parseString(request, rest.toString('utf8'), (error, value) => {
       if (error || typeof value !== 'object' || value === null || (value as { imageSrc?: unknown }).imageSrc !== '') {
         return error ? done(error) : fallback();
       }
-      Object.assign(value, { imageSrc: text });
+      // The string is made only if something asks for it; the routes take the bytes (liftedDataUrlText).
+      Object.defineProperty(value, 'imageSrc', { get: () => body.toString('latin1', start, end), enumerable: true, configurable: true });
       Object.defineProperty(value, LIFTED_DATA_URL, { value: body.subarray(start, end), enumerable: false });
       done(null, value);
     });

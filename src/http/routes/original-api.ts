@@ -33,12 +33,14 @@ export const originalApiRoutes = (context: RelayContext) =>
     app.post<ReceiveImageRoute>('/receive-image', { bodyLimit, config: { rateLimit: {} } }, async (request, reply) => {
       const body = request.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RelayError('missing_image_src');
-      const { imageSrc, channel: bodyChannel } = body as { imageSrc?: unknown; channel?: unknown };
-      if (typeof imageSrc !== 'string') throw new RelayError('missing_image_src');
+      // Lifted bytes when the body parser took the shortcut; reading `imageSrc` would make a megabyte string.
+      const imageSrc = liftedDataUrlText(body) ?? (body as { imageSrc?: unknown }).imageSrc;
+      const bodyChannel = (body as { channel?: unknown }).channel;
+      if (typeof imageSrc !== 'string' && !Buffer.isBuffer(imageSrc)) throw new RelayError('missing_image_src');
       const channel = resolveChannelName(bodyChannel ?? request.query.channel);
       requirePublish(request.grant, channel);
 
-      const image = imageFromDataUrl(channel, imageSrc, context.config.maxImageBytes, undefined, liftedDataUrlText(body));
+      const image = imageFromDataUrl(channel, imageSrc, context.config.maxImageBytes);
       const { record, viewers } = await context.hub.publish(image);
       request.log.info(
         { channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers },
