@@ -34,6 +34,20 @@ export interface ChannelBackend {
   close(): Promise<void>;
 }
 
+/**
+ * An optional ability, kept apart from ChannelBackend as Mercure keeps its health check apart from its Transport:
+ * a backend that depends on something outside the process (a Redis server, a disk) says whether it can serve
+ * now. `/readyz` reports it; a backend without it is always ready.
+ */
+export interface ReadinessCheck {
+  /** True while the backend can store and read images. */
+  isReady(): boolean;
+}
+
+export function hasReadinessCheck(backend: ChannelBackend): backend is ChannelBackend & ReadinessCheck {
+  return typeof (backend as Partial<ReadinessCheck>).isReady === 'function';
+}
+
 export interface ChannelSummary {
   readonly channel: string;
   readonly latestId: string;

@@ -49,6 +49,10 @@ export const ERRORS = {
   },
   too_many_channels: { status: 429, message: 'This relay holds as many channels as it is configured to.' },
   shutting_down: { status: 503, message: 'The relay is shutting down; try again shortly.' },
+  backend_unavailable: {
+    status: 503,
+    message: 'The relay cannot reach its storage (Redis or disk) right now; the image was not stored. Try again shortly.',
+  },
   internal_error: { status: 500, message: 'The relay failed to handle this request; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
