@@ -1,12 +1,40 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply } from 'fastify';
-import type { FrameSink } from '../core/delivery/frame-sink.js';
+import type { DisconnectSignal, FrameSink } from '../core/delivery/frame-sink.js';
 import { encodeSseRetry } from '../sse/sse-frame.js';
 
 export interface OpenEventStream {
   readonly sink: FrameSink;
   /** Aborted when the client goes away (or the stream is ended by us). */
-  readonly signal: AbortSignal;
+  readonly signal: DisconnectSignal;
+}
+
+/**
+ * Aborted when the response closes. Not an AbortController: a stream lives for hours, and every idle viewer would
+ * pay for its EventTarget (see DisconnectSignal). Listeners are called once, in the order they were added.
+ */
+class ResponseClosedSignal implements DisconnectSignal {
+  aborted = false;
+  private listeners: (() => void)[] | undefined;
+
+  constructor(response: { once(event: 'close', listener: () => void): unknown }) {
+    response.once('close', () => {
+      this.aborted = true;
+      const listeners = this.listeners;
+      this.listeners = undefined;
+      for (const listener of listeners ?? []) listener();
+    });
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (this.aborted) return;
+    (this.listeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    const index = this.listeners?.indexOf(listener) ?? -1;
+    if (index !== -1) this.listeners!.splice(index, 1);
+  }
 }
 
 /**
@@ -17,8 +45,7 @@ export interface OpenEventStream {
 export function openEventStream(reply: FastifyReply, retryMs: number): OpenEventStream {
   reply.hijack();
   const response = reply.raw;
-  const aborter = new AbortController();
-  response.on('close', () => aborter.abort());
+  const signal = new ResponseClosedSignal(response);
 
   const headers: OutgoingHttpHeaders = {
     'content-type': 'text/event-stream',
@@ -56,5 +83,5 @@ export function openEventStream(reply: FastifyReply, retryMs: number): OpenEvent
       else response.end();
     },
   };
-  return { sink, signal: aborter.signal };
+  return { sink, signal };
 }

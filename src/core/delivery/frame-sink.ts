@@ -19,3 +19,14 @@ export type Frame = Uint8Array | readonly Uint8Array[];
 
 /** Turns a stored image into the bytes one kind of stream sends for it (cached; see frame-cache.ts). */
 export type FrameEncoder<Item> = (item: Item) => Frame;
+
+/**
+ * What the hub needs to hear that a viewer went away: the part of AbortSignal it uses, so an AbortSignal will do.
+ * The HTTP edge passes a lighter one (see event-stream-response.ts): an AbortController with its EventTarget,
+ * listener map and per-instance hidden class costs about 0.65 kB of heap per idle viewer.
+ */
+export interface DisconnectSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}

@@ -4,7 +4,7 @@ import { RelayError } from '../errors.js';
 import { compareEventIds, parseEventId } from '../event-id.js';
 import type { ImageRecord, NewImage } from '../image-record.js';
 import type { DeliveryLimits } from './delivery-limits.js';
-import type { FrameEncoder, FrameSink } from './frame-sink.js';
+import type { DisconnectSignal, FrameEncoder, FrameSink } from './frame-sink.js';
 import { Subscriber, type CloseReason, type SubscriberStats } from './subscriber.js';
 
 export interface HubOptions {
@@ -24,7 +24,7 @@ export interface SubscribeRequest {
   readonly sink: FrameSink;
   readonly encode: FrameEncoder<ImageRecord>;
   /** Aborted when the viewer goes away. */
-  readonly signal: AbortSignal;
+  readonly signal: DisconnectSignal;
   /** Limits what the viewer receives to channels it may watch (for ALL_CHANNELS streams under access control). */
   readonly filter?: ((channel: string) => boolean) | undefined;
 }
