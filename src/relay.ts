@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { ChannelBackend } from './backend/channel-backend.js';
+import { DiskBackend } from './backend/disk/disk-backend.js';
 import { MemoryBackend } from './backend/memory/memory-backend.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { AccessPolicy } from './core/access/access-policy.js';
@@ -20,6 +21,20 @@ export interface RelayOptions {
   readonly backend?: ChannelBackend;
 }
 
+/** Where channels live: the data directory when one is configured, else this process's memory. */
+async function openBackend(config: RelayConfig, logger: Logger): Promise<ChannelBackend> {
+  if (config.dataDir) {
+    return DiskBackend.open({
+      dir: config.dataDir.dir,
+      maxBytes: config.dataDir.maxBytes,
+      limits: config.history,
+      maxImageBytes: config.maxImageBytes,
+      logger,
+    });
+  }
+  return new MemoryBackend(config.history);
+}
+
 /** A relay instance: no globals, so tests start as many as they like side by side. */
 export interface Relay {
   readonly hub: Hub;
@@ -35,7 +50,7 @@ export interface Relay {
 
 export async function createRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const backend = options.backend ?? new MemoryBackend(config.history);
+  const backend = options.backend ?? (await openBackend(config, logger));
   const hub = new Hub(backend, {
     delivery: config.delivery,
     heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },

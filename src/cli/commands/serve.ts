@@ -45,7 +45,8 @@ ${optionLines.join('\n')}
     const url = await relay.listen();
     const { port, protocol } = new URL(url);
     logger.info({ url }, `image-relay listening on ${protocol}//localhost:${port}/ (bound to ${url})`);
-    logger.info('history is kept in memory: a restart starts with empty channels');
+    if (config.dataDir) logger.info({ dataDir: config.dataDir.dir }, `history is kept on disk in ${config.dataDir.dir}: a restart shows the same images`);
+    else logger.info('history is kept in memory only: a restart starts with empty channels (use --data-dir to keep it on disk)');
     if (relay.accessControlled) {
       logger.info('access control is on: every request but the health check and the viewer page needs a token');
     } else if (isLoopback(config.host)) {
