@@ -19,3 +19,11 @@ export type Frame = Uint8Array | readonly Uint8Array[];
 
 /** Turns a stored image into the bytes one kind of stream sends for it (cached; see frame-cache.ts). */
 export type FrameEncoder<Item> = (item: Item) => Frame;
+
+/** Bytes in a frame, whether one buffer or parts. */
+export function frameLength(frame: Frame): number {
+  if (!Array.isArray(frame)) return (frame as Uint8Array).length;
+  let length = 0;
+  for (const part of frame as readonly Uint8Array[]) length += part.length;
+  return length;
+}
