@@ -27,6 +27,11 @@ export interface DiskBackendOptions {
   readonly now?: () => number;
 }
 
+/** The data directory cannot be created or opened: the relay does not start (it would lose what it acknowledges). */
+export class DataDirError extends Error {
+  override readonly name = 'DataDirError';
+}
+
 type WriteOutcome = { readonly size: number } | { readonly error: RelayError };
 
 /**
@@ -55,7 +60,13 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
 
   /** Opens (creating if needed) the data directory and restores what it holds. */
   static async open(options: DiskBackendOptions): Promise<DiskBackend> {
-    const backend = new DiskBackend(await DataDir.open(options.dir), options);
+    let dataDir: DataDir;
+    try {
+      dataDir = await DataDir.open(options.dir);
+    } catch (error) {
+      throw new DataDirError(`--data-dir ${options.dir} cannot be used: ${(error as Error).message}`);
+    }
+    const backend = new DiskBackend(dataDir, options);
     const summary = await restoreDataDir(
       backend.dataDir,
       {
