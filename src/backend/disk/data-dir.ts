@@ -12,6 +12,9 @@ export const PARTIAL_SUFFIX = '.tmp';
 export class DataDir {
   /** Reopened after a failed write: the directory may have been removed and made again under the same name. */
   private handleIsStale = false;
+  /** The directory fsync in progress, and the one queued behind it (see syncDirectory). */
+  private dirSyncInFlight: Promise<void> | undefined;
+  private dirSyncQueued: Promise<void> | undefined;
 
   private constructor(
     readonly dir: string,
@@ -41,7 +44,8 @@ export class DataDir {
           if (bytesWritten === 0) throw new Error('the disk took no bytes');
           written += bytesWritten;
         }
-        await file.sync();
+        // fdatasync: the data and what reading it back needs (the size), not the timestamps.
+        await file.datasync();
       } finally {
         await file.close();
       }
@@ -52,12 +56,31 @@ export class DataDir {
       throw error;
     }
     try {
-      await this.dirHandle.sync();
+      await this.syncDirectory();
     } catch (error) {
       this.handleIsStale = true;
       throw error;
     }
     return size;
+  }
+
+  /**
+   * Group commit for the directory: one fsync makes every rename before it durable, so concurrent publishes
+   * share them. A caller whose rename may have come after the fsync in flight started waits for the next one,
+   * which is shared by everyone who arrives meanwhile.
+   */
+  private syncDirectory(): Promise<void> {
+    if (!this.dirSyncInFlight) {
+      this.dirSyncInFlight = this.dirHandle.sync().finally(() => (this.dirSyncInFlight = undefined));
+      return this.dirSyncInFlight;
+    }
+    this.dirSyncQueued ??= this.dirSyncInFlight
+      .catch(() => undefined)
+      .then(() => {
+        this.dirSyncQueued = undefined;
+        return this.syncDirectory();
+      });
+    return this.dirSyncQueued;
   }
 
   private async reopen(): Promise<void> {
