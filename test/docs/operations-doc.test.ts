@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { projectRoot } from '../support/fixtures.js';
 import { solidPng } from '../support/png.js';
+import { freePort } from '../support/ports.js';
 import { publishDataUrl, startRelay, toDataUrl } from '../support/relay-harness.js';
 import { SseReader } from '../support/sse-reader.js';
 import { waitFor } from '../support/wait-for.js';
@@ -20,16 +21,6 @@ function nginxSkipReason(): string | false {
   if (process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1') throw new Error(message.replace('SKIPPED', 'FAILED'));
   process.stderr.write(`\n*** ${message} ***\n\n`);
   return message;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
 }
 
 /**

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { rm } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { tempDataDir } from '../support/data-dir.js';
@@ -7,18 +6,10 @@ import { scrape } from '../support/metrics.js';
 import { solidPng } from '../support/png.js';
 import { publishDataUrl, startRelay, toDataUrl } from '../support/relay-harness.js';
 import { SseReader } from '../support/sse-reader.js';
+import { stalledViewer } from '../support/stalled-viewer.js';
 import { waitFor } from '../support/wait-for.js';
 
 const MiB = 1024 * 1024;
-
-/** A viewer that connects, then never reads a byte. */
-async function stalledViewer(port: number, path: string): Promise<net.Socket> {
-  const socket = net.connect(port, '127.0.0.1');
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n`);
-  socket.pause();
-  return socket;
-}
 
 describe('GET /metrics', () => {
   it('moves as the traffic does: published, bytes, refused by reason, viewers, deliveries and latency', async () => {

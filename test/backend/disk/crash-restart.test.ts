@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { describe, it } from 'node:test';
 import { EventSource } from 'eventsource';
 import { compareEventIds } from '../../../src/core/event-id.js';
 import { tempDataDir } from '../../support/data-dir.js';
 import { solidPng } from '../../support/png.js';
+import { freePort } from '../../support/ports.js';
 import { spawnRelay, type RelayProcess } from '../../support/relay-process.js';
 import { toDataUrl } from '../../support/relay-harness.js';
 import { SseReader } from '../../support/sse-reader.js';
 import { waitFor } from '../../support/wait-for.js';
-
-/** A port free right now, so the restarted relay listens where the viewer's EventSource reconnects. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function publish(url: string, imageSrc: string): Promise<string | undefined> {
   try {
