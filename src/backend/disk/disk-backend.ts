@@ -5,7 +5,7 @@ import type { ChannelBackend, ChannelSummary, HistoryLimits, ReadinessCheck } fr
 import { MemoryBackend } from '../memory/memory-backend.js';
 import { DataDir } from './data-dir.js';
 import { encodeImageFile, imageFileName } from './image-file.js';
-import { PROBE_FILE_NAME, restoreDataDir } from './restore.js';
+import { PROBE_FILE_NAME, restoreDataDir, type RestoreSummary } from './restore.js';
 
 /**
  * Above what the default memory budget lets history hold on disk (a file is an image's bytes, 3/7 of what it
@@ -50,6 +50,7 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
   private readonly pendingRemovals = new Set<Promise<void>>();
   private writable = true;
   private probeTimer: NodeJS.Timeout | undefined;
+  private closed = false;
 
   private constructor(
     private readonly dataDir: DataDir,
@@ -67,29 +68,39 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
       throw new DataDirError(`--data-dir ${options.dir} cannot be used: ${(error as Error).message}`);
     }
     const backend = new DiskBackend(dataDir, options);
-    const summary = await restoreDataDir(
-      backend.dataDir,
-      {
-        advanceIdsPast: (id) => backend.memory.advanceIdsPast(id),
-        restore: (record, size) => {
-          backend.trackFile(record.id, size);
-          try {
-            backend.memory.restore(record);
-          } catch (error) {
-            backend.untrackFile(record.id);
-            throw error;
-          }
-        },
-      },
-      options.maxImageBytes,
-      options.logger,
-    );
-    backend.enforceStoredBytes();
+    const summary = await backend.restore();
     options.logger.info(
       { dataDir: backend.dataDir.dir, ...summary, channels: (await backend.memory.channels()).length, storedBytes: backend.storedBytes },
       'history restored from the data directory',
     );
     return backend;
+  }
+
+  /** Reads the directory back into history; only a directory that cannot be listed stops the start. */
+  private async restore(): Promise<RestoreSummary> {
+    const target = {
+      advanceIdsPast: (id: string) => this.memory.advanceIdsPast(id),
+      restore: (record: ImageRecord, size: number) => {
+        this.trackFile(record.id, size);
+        try {
+          this.memory.restore(record);
+        } catch (error) {
+          this.untrackFile(record.id);
+          throw error;
+        }
+      },
+    };
+    let summary: RestoreSummary;
+    try {
+      summary = await restoreDataDir(this.dataDir, target, this.options.maxImageBytes, this.options.logger);
+    } catch (error) {
+      await this.dataDir.close();
+      throw new DataDirError(`--data-dir ${this.options.dir} cannot be read: ${(error as Error).message}`);
+    }
+    // Limits lowered since the last run apply now, and what they evict is gone before the first publish.
+    this.enforceStoredBytes();
+    await Promise.all(this.pendingRemovals);
+    return summary;
   }
 
   async append(image: NewImage): Promise<ImageRecord> {
@@ -150,6 +161,7 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     clearTimeout(this.probeTimer);
     await this.lastCommit;
     await Promise.all(this.pendingRemovals);
@@ -186,7 +198,7 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
             this.options.logger.info({ dataDir: this.dataDir.dir }, 'the data directory is writable again');
           },
           () => {
-            this.probeTimer = setTimeout(probe, PROBE_INTERVAL_MS).unref();
+            if (!this.closed) this.probeTimer = setTimeout(probe, PROBE_INTERVAL_MS).unref();
           },
         );
     };

@@ -102,6 +102,25 @@ describe('DiskBackend', () => {
     }
   });
 
+  it('applies limits lowered between two runs at start-up, deleting what they evict', async () => {
+    const data = await tempDataDir();
+    try {
+      const first = (await openBackend(data.dir)).backend;
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) ids.push((await first.append(newImage('cam', 200, i))).id);
+      await first.close();
+      const { backend } = await openBackend(data.dir, { limits: { maxImagesPerChannel: 3 } });
+      try {
+        assert.deepEqual((await backend.readAfter('cam', '0-0')).map((record) => record.id), ids.slice(-3));
+        assert.deepEqual([...(await imageFiles(data.dir)).keys()].sort(), ids.slice(-3).map((id) => `${id}.img`).sort());
+      } finally {
+        await backend.close();
+      }
+    } finally {
+      await data.remove();
+    }
+  });
+
   it('keeps its files within the history limits and its byte bound over 1,000 publishes', async () => {
     const data = await tempDataDir();
     const maxBytes = 40_000;
