@@ -41,4 +41,18 @@ describe('image-relay serve says where history is kept', () => {
       await data.remove();
     }
   });
+
+  it('and refuses a data directory another relay is using', async () => {
+    const data = await tempDataDir();
+    const first = await spawnRelay(['--data-dir', data.dir]);
+    try {
+      const second = await runCli(['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', data.dir]);
+      assert.equal(second.code, 1);
+      assert.match(second.stdout, /another image-relay is using/);
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.exited;
+      await data.remove();
+    }
+  });
 });

@@ -4,6 +4,7 @@ import type { ImageRecord, NewImage } from '../../core/image-record.js';
 import type { ChannelBackend, ChannelSummary, HistoryLimits, ReadinessCheck } from '../channel-backend.js';
 import { MemoryBackend } from '../memory/memory-backend.js';
 import { DataDir } from './data-dir.js';
+import { lockDirectory } from './dir-lock.js';
 import { encodeImageFile, imageFileName } from './image-file.js';
 import { PROBE_FILE_NAME, restoreDataDir, type RestoreSummary } from './restore.js';
 
@@ -55,6 +56,7 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
   private constructor(
     private readonly dataDir: DataDir,
     private readonly options: DiskBackendOptions,
+    private readonly unlock: (() => Promise<void>) | undefined,
   ) {
     this.memory = new MemoryBackend(options.limits, options.now, (evicted) => this.removeFile(evicted.id));
   }
@@ -62,12 +64,20 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
   /** Opens (creating if needed) the data directory and restores what it holds. */
   static async open(options: DiskBackendOptions): Promise<DiskBackend> {
     let dataDir: DataDir;
+    let unlock: (() => Promise<void>) | undefined;
     try {
       dataDir = await DataDir.open(options.dir);
     } catch (error) {
       throw new DataDirError(`--data-dir ${options.dir} cannot be used: ${(error as Error).message}`);
     }
-    const backend = new DiskBackend(dataDir, options);
+    try {
+      unlock = await lockDirectory(dataDir.dir);
+    } catch (error) {
+      await dataDir.close();
+      throw new DataDirError(`--data-dir ${options.dir} cannot be used: ${(error as Error).message}`);
+    }
+    if (!unlock) options.logger.warn({ dataDir: dataDir.dir }, 'the data directory path is too long to lock: make sure no other relay uses it');
+    const backend = new DiskBackend(dataDir, options, unlock);
     const summary = await backend.restore();
     options.logger.info(
       { dataDir: backend.dataDir.dir, ...summary, channels: (await backend.memory.channels()).length, storedBytes: backend.storedBytes },
@@ -95,6 +105,7 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
       summary = await restoreDataDir(this.dataDir, target, this.options.maxImageBytes, this.options.logger);
     } catch (error) {
       await this.dataDir.close();
+      await this.unlock?.();
       throw new DataDirError(`--data-dir ${this.options.dir} cannot be read: ${(error as Error).message}`);
     }
     // Limits lowered since the last run apply now, and what they evict is gone before the first publish.
@@ -167,6 +178,7 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
     await Promise.all(this.pendingRemovals);
     await this.memory.close();
     await this.dataDir.close();
+    await this.unlock?.();
   }
 
   /** Never rejects: a failure becomes backend_unavailable, logged once here with its cause. */

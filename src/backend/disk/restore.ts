@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { compareEventIds } from '../../core/event-id.js';
 import type { ImageRecord } from '../../core/image-record.js';
 import { PARTIAL_SUFFIX, type DataDir } from './data-dir.js';
+import { LOCK_FILE_NAME } from './dir-lock.js';
 import { decodeImageFile, ImageFileError, MAX_HEADER_BYTES } from './image-file.js';
 
 const IMAGE_FILE = /^(\d{1,15}-\d{1,15})\.img$/;
@@ -48,7 +49,7 @@ export async function restoreDataDir(
       summary.partialRemoved += 1;
     } else if (entry.isFile && (entry.name === PROBE_FILE_NAME || entry.name === PROBE_FILE_NAME + PARTIAL_SUFFIX)) {
       await dataDir.remove(entry.name);
-    } else {
+    } else if (entry.name !== LOCK_FILE_NAME) {
       logger.warn({ dataDir: dataDir.dir, file: entry.name }, 'not an image-relay file: left alone in the data directory');
     }
   }

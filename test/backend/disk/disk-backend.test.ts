@@ -121,6 +121,19 @@ describe('DiskBackend', () => {
     }
   });
 
+  it('is one relay\'s at a time: a second refuses the directory while the first runs', async () => {
+    const data = await tempDataDir();
+    try {
+      const first = (await openBackend(data.dir)).backend;
+      await assert.rejects(openBackend(data.dir), /another image-relay is using/);
+      await first.close();
+      const second = (await openBackend(data.dir)).backend;
+      await second.close();
+    } finally {
+      await data.remove();
+    }
+  });
+
   it('keeps its files within the history limits and its byte bound over 1,000 publishes', async () => {
     const data = await tempDataDir();
     const maxBytes = 40_000;
