@@ -1,8 +1,9 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ChannelSummary } from '../backend/channel-backend.js';
 import type { DeliveryObserver } from '../core/delivery/delivery-observer.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { ImageRecord } from '../core/image-record.js';
+import { processMetricsRegistry } from './process-metrics.js';
 
 /**
  * Viewers are labelled by channel only while this few channels have viewers: a label per channel is a time
@@ -31,7 +32,7 @@ export interface MetricSources {
 
 /**
  * The relay's Prometheus metrics, in a registry of its own (no global default registry: tests and embedders run
- * several relays in one process). Fed by the core through DeliveryObserver and by the HTTP edge's one place
+ * several relays in one process), served with the process's (see process-metrics.ts). Fed by the core through DeliveryObserver and by the HTTP edge's one place
  * that turns refusals into responses; gauges are read from the relay when scraped.
  */
 export class RelayMetrics implements DeliveryObserver {
@@ -48,7 +49,6 @@ export class RelayMetrics implements DeliveryObserver {
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
-    collectDefaultMetrics({ register: this.registry });
     this.published = new Counter({ name: 'image_relay_images_published_total', help: 'Images stored for publishers by this process', registers });
     this.receivedBytes = new Counter({ name: 'image_relay_received_bytes_total', help: 'Bytes of images published (decoded image bytes)', registers });
     this.refused = new Counter({
@@ -172,8 +172,9 @@ export class RelayMetrics implements DeliveryObserver {
     this.backendErrors.inc();
   }
 
-  /** The Prometheus text exposition of every metric. */
+  /** The Prometheus text exposition of this relay's metrics and the process's. */
   async exposition(): Promise<{ contentType: string; text: string }> {
-    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+    const [relay, process] = await Promise.all([this.registry.metrics(), processMetricsRegistry().metrics()]);
+    return { contentType: this.registry.contentType, text: `${relay}\n${process}` };
   }
 }
