@@ -28,7 +28,7 @@ export interface DiskBackendOptions {
   readonly now?: () => number;
 }
 
-/** The data directory cannot be created or opened: the relay does not start (it would lose what it acknowledges). */
+/** The data directory cannot be created, opened or read, or another relay holds it: the relay does not start. */
 export class DataDirError extends Error {
   override readonly name = 'DataDirError';
 }
