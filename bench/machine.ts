@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { cpus, loadavg, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { nchanVersion, nginxVersion } from './servers/nchan.js';
 
 export interface MachineDescription {
@@ -17,6 +17,8 @@ export interface MachineDescription {
    * suite, a build) takes CPU from the servers and the load process and lowers every figure.
    */
   readonly loadAverageAtStart: number;
+  /** The filesystem of the temporary directory (the ingest cell's --data-dir), e.g. "ext4 on /dev/vda". */
+  readonly tmpFilesystem?: string | undefined;
 }
 
 /** What a reader needs to weigh the figures: the same code on another machine gives other numbers. */
@@ -37,7 +39,24 @@ export function describeMachine(): MachineDescription {
     nchan: nchanVersion(),
     openFiles: openFilesLimit(),
     loadAverageAtStart: loadavg()[0] ?? 0,
+    tmpFilesystem: filesystemOf(tmpdir()),
   };
+}
+
+/** The mount holding `directory`, from /proc/mounts: the longest mount point that contains it. */
+function filesystemOf(directory: string): string | undefined {
+  try {
+    let best: { point: string; text: string } | undefined;
+    for (const line of readFileSync('/proc/mounts', 'utf8').split('\n')) {
+      const [device, point, type] = line.split(' ');
+      if (!device || !point || !type) continue;
+      const contains = point === '/' || directory === point || directory.startsWith(`${point}/`);
+      if (contains && (!best || point.length > best.point.length)) best = { point, text: `${type} on ${device}` };
+    }
+    return best?.text;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The soft RLIMIT_NOFILE of this process, from /proc/self/limits; children inherit it. */

@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import type { ChannelBackend } from './backend/channel-backend.js';
+import { hasReadinessCheck, type ChannelBackend } from './backend/channel-backend.js';
+import { DiskBackend } from './backend/disk/disk-backend.js';
 import { MemoryBackend } from './backend/memory/memory-backend.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { AccessPolicy } from './core/access/access-policy.js';
@@ -11,6 +12,7 @@ import { Hub } from './core/delivery/hub.js';
 import { buildHttpApp } from './http/app.js';
 import { describeImage } from './http/image-description.js';
 import { createImageFrameEncoders } from './sse/image-frames.js';
+import { RelayMetrics } from './metrics/relay-metrics.js';
 import { encodeSseComment } from './sse/sse-frame.js';
 
 export interface RelayOptions {
@@ -20,11 +22,27 @@ export interface RelayOptions {
   readonly backend?: ChannelBackend;
 }
 
+/** Where channels live: the data directory when one is configured, else this process's memory. */
+async function openBackend(config: RelayConfig, logger: Logger): Promise<ChannelBackend> {
+  if (config.dataDir) {
+    return DiskBackend.open({
+      dir: config.dataDir.dir,
+      maxBytes: config.dataDir.maxBytes,
+      limits: config.history,
+      maxImageBytes: config.maxImageBytes,
+      logger,
+    });
+  }
+  return new MemoryBackend(config.history);
+}
+
 /** A relay instance: no globals, so tests start as many as they like side by side. */
 export interface Relay {
   readonly hub: Hub;
   readonly backend: ChannelBackend;
   readonly http: FastifyInstance;
+  /** This relay's Prometheus metrics (GET /metrics). */
+  readonly metrics: RelayMetrics;
   /** Whether tokens are required. */
   readonly accessControlled: boolean;
   /** Starts listening; resolves with the base URL, e.g. "http://127.0.0.1:43121". */
@@ -35,23 +53,33 @@ export interface Relay {
 
 export async function createRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const backend = options.backend ?? new MemoryBackend(config.history);
-  const hub = new Hub(backend, {
+  const backend = options.backend ?? (await openBackend(config, logger));
+  let closing: Promise<void> | undefined;
+  // Read when scraped, by which time the hub below exists.
+  const metrics = new RelayMetrics({
+    streams: () => hub.streamCount,
+    viewersByChannel: () => hub.viewerCounts(),
+    channels: () => hub.channels(),
+    ready: () => !closing && (!hasReadinessCheck(backend) || backend.isReady()),
+    diskBytes: backend instanceof DiskBackend ? () => backend.diskBytes : undefined,
+  });
+  const hub: Hub = new Hub(backend, {
     delivery: config.delivery,
     heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },
+    observer: metrics,
   });
   const frames = createImageFrameEncoders((image) => describeImage(image, config.publicUrl));
   const access = new AccessPolicy(
     config.access.tokens ? parseStaticTokens(config.access.tokens) : undefined,
     config.access.jwt ? new JwtVerifier(config.access.jwt.algorithm, config.access.jwt.key) : undefined,
   );
-  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map() }, logger);
+  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map(), metrics }, logger);
 
-  let closing: Promise<void> | undefined;
   return {
     hub,
     backend,
     http,
+    metrics,
     accessControlled: access.enabled,
     async listen() {
       try {

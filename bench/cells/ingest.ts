@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IngestResult, PublishRoute } from '../load/jobs.js';
 import { runLoadJob } from '../load/load-process.js';
-import type { ServerName } from '../servers/bench-server.js';
+import type { ServerLauncher, ServerName } from '../servers/bench-server.js';
+import { isImageRelayLauncher } from '../servers/image-relay.js';
 import { attempt, ServerInstance, type CellContext, type Outcome } from './cell-context.js';
 import { CpuWindow, describeCpu, type CpuUsage } from './cpu-window.js';
 
@@ -15,6 +19,8 @@ export interface IngestRow {
   readonly route: PublishRoute['format'];
   /** With `{channel}` in place of the channel. */
   readonly path: string;
+  /** image-relay keeping history in a data directory (every publish a file fsynced before the answer). */
+  readonly dataDir?: boolean;
   readonly outcome: Outcome<IngestMeasurement>;
 }
 
@@ -38,8 +44,35 @@ export async function runIngestCells(context: CellContext): Promise<IngestRow[]>
     } finally {
       await instance.stop();
     }
+    if (isImageRelayLauncher(launcher)) {
+      const row = await measureWithDataDir(context, launcher);
+      if (row) rows.push(row);
+    }
   }
   return rows;
+}
+
+/**
+ * What durability costs a publish: the same JSON route on a relay with --data-dir, in a fresh directory under
+ * the system's temporary directory (the report names its filesystem: on tmpfs an fsync costs nothing).
+ */
+async function measureWithDataDir(context: CellContext, relay: ServerLauncher & { withDataDir(dir: string): ServerLauncher | undefined }): Promise<IngestRow | undefined> {
+  const dir = await mkdtemp(join(tmpdir(), 'image-relay-bench-data-'));
+  const launcher = relay.withDataDir(dir);
+  if (!launcher) {
+    await rm(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  const instance = new ServerInstance(launcher);
+  try {
+    const started = await attempt(() => instance.get());
+    if (!started.ok) return { server: launcher.name, route: 'json-data-url', path: '(did not start)', dataDir: true, outcome: started };
+    const row = await measureRoute(context, instance, started.value.publishRoute(context.nextChannel('ingest-data-dir')));
+    return { ...row, dataDir: true };
+  } finally {
+    await instance.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function measureRoute(context: CellContext, instance: ServerInstance, route: PublishRoute): Promise<IngestRow> {

@@ -119,7 +119,7 @@ function readIngest(results: BenchResults): string[] {
     .filter((row) => row.outcome.ok && !row.outcome.value.result.unavailable)
     .map((row) => {
       const value = row.outcome.ok ? row.outcome.value.result : undefined;
-      return `${row.server} ${row.route === 'png-body' ? '(raw body) ' : ''}${decimal(value ? (value.published / value.elapsedMs) * 1000 : 0)}/s`;
+      return `${row.server} ${row.route === 'png-body' ? '(raw body) ' : ''}${row.dataDir ? '(--data-dir) ' : ''}${decimal(value ? (value.published / value.elapsedMs) * 1000 : 0)}/s`;
     });
   return rates.length > 0 ? [`Ingest of ${size(results.plan.ingest.imageBytes)} images: ${rates.join(', ')}.`] : [];
 }

@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { coresUsed } from '../cells/cpu-window.js';
 import { loopbackRates } from '../cells/loopback.js';
 import { decimal, milliseconds, percent, ratio, size } from './format.js';
@@ -10,17 +11,18 @@ export type { Table } from './table-kit.js';
 export function ingestTable(results: BenchResults): Table | undefined {
   if (!results.ingest) return undefined;
   const plan = results.plan.ingest;
-  const relayJson = results.ingest.find((row) => row.server === 'image-relay' && row.route === 'json-data-url');
+  const relayJson = results.ingest.find((row) => row.server === 'image-relay' && row.route === 'json-data-url' && !row.dataDir);
   const relayRate = relayJson?.outcome.ok ? publishRate(relayJson.outcome.value.result) : undefined;
   const rows = results.ingest.map((row) => {
     const how = { 'json-data-url': 'JSON data: URL', 'data-url-body': 'data: URL as the body', 'png-body': 'raw PNG body' }[row.route];
     const route = `POST ${row.path}`;
-    if (!row.outcome.ok) return [row.server, how, route, FAILED, '–', '–', '–'];
+    const server = row.dataDir ? `${row.server} --data-dir` : row.server;
+    if (!row.outcome.ok) return [server, how, route, FAILED, '–', '–', '–'];
     const { result, cpu } = row.outcome.value;
-    if (result.unavailable) return [row.server, how, route, 'n/a (not available)', '–', '–', '–'];
+    if (result.unavailable) return [server, how, route, 'n/a (not available)', '–', '–', '–'];
     const rate = publishRate(result);
     return [
-      row.server,
+      server,
       how,
       route,
       decimal(rate),
@@ -35,6 +37,9 @@ export function ingestTable(results: BenchResults): Table | undefined {
     rows,
     notes: [
       'When the load process is near 100% CPU, publishes/s is the publisher’s limit, not the server’s: CPU µs per publish then compares the servers.',
+      ...(results.ingest.some((row) => row.dataDir)
+        ? [`image-relay --data-dir: every publish is a file written, fsynced and renamed, and the directory fsynced, before the answer; the directory was in ${tmpdir()} (${results.machine.tmpFilesystem ?? 'filesystem unknown'}).`]
+        : []),
     ],
   };
 }

@@ -35,17 +35,31 @@ function supportedFlags(script: string): Set<string> {
   return new Set(`${help.stdout ?? ''}`.match(/--[a-z][a-z-]+/g) ?? []);
 }
 
-export function imageRelayLauncher(children: ChildProcesses, options: ImageRelayOptions): ServerLauncher {
+/** image-relay's launcher, which can also start the relay keeping history on disk (the ingest cell's extra row). */
+export interface ImageRelayLauncher extends ServerLauncher {
+  /** The same relay with `--data-dir dir`, or undefined for a relay from before the option. */
+  withDataDir(dir: string): ServerLauncher | undefined;
+}
+
+export function imageRelayLauncher(children: ChildProcesses, options: ImageRelayOptions): ImageRelayLauncher {
   const script = join(options.repoRoot, 'dist', 'src', 'cli.js');
   const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const built = existsSync(script);
   const supported = built ? supportedFlags(script) : new Set<string>();
-  const flags = [...RELAY_FLAGS, ...PER_CLIENT_LIMITS.filter(([flag]) => supported.has(flag)).flat()];
-  return {
+  const baseFlags = [...RELAY_FLAGS, ...PER_CLIENT_LIMITS.filter(([flag]) => supported.has(flag)).flat()];
+  const launcher = (flags: readonly string[]): ServerLauncher => ({
     name: 'image-relay',
     unavailable: built ? undefined : `${script} is missing: run npm run build`,
     description: `node dist/src/cli.js serve ${flags.join(' ').replace('{port}', '<free port>')}`,
     start: (): Promise<BenchServer> =>
       startNodeServer(children, { name: 'image-relay', nodeFlags, script, args: ['serve', ...flags], hasRawRoute: true }),
+  });
+  return {
+    ...launcher(baseFlags),
+    withDataDir: (dir) => (supported.has('--data-dir') ? launcher([...baseFlags, '--data-dir', dir]) : undefined),
   };
+}
+
+export function isImageRelayLauncher(launcher: ServerLauncher): launcher is ImageRelayLauncher {
+  return typeof (launcher as Partial<ImageRelayLauncher>).withDataDir === 'function';
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseStaticTokens } from '../core/access/static-tokens.js';
+import { MIN_TOKEN_LENGTH, parseStaticTokens } from '../core/access/static-tokens.js';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from './options.js';
 import type { RelayConfig } from './relay-config.js';
 
@@ -145,6 +145,9 @@ function validateAccess(settings: Record<OptionName, string | number>): void {
   if (settings.jwtPublicKey && !['RS256', 'ES256'].includes(algorithm)) {
     throw new ConfigError('--jwt-public-key needs --jwt-algorithm RS256 or ES256');
   }
+  if (settings.metricsToken && (settings.metricsToken as string).length < MIN_TOKEN_LENGTH) {
+    throw new ConfigError(`--metrics-token: use at least ${MIN_TOKEN_LENGTH} characters, as for --tokens`);
+  }
   if (settings.jwtSecret && (settings.jwtSecret as string).length < 32) {
     throw new ConfigError('--jwt-secret: use at least 32 characters (HS256 keys shorter than the hash are weak)');
   }
@@ -210,6 +213,8 @@ function toRelayConfig(settings: Record<OptionName, string | number>): RelayConf
       requestTimeoutMs: number('requestTimeoutMs'),
     },
     trustProxy: settings.trustProxy === 'true',
+    dataDir: settings.dataDir ? { dir: settings.dataDir as string, maxBytes: number('dataDirMaxBytes') } : undefined,
+    metricsToken: settings.metricsToken as string,
     logLevel: settings.logLevel as RelayConfig['logLevel'],
   };
 }

@@ -4,6 +4,7 @@ import {
   DEFAULT_HISTORY_TOTAL_BYTES,
   DEFAULT_MAX_CHANNELS,
 } from '../backend/channel-backend.js';
+import { DEFAULT_DATA_DIR_MAX_BYTES } from '../backend/disk/disk-backend.js';
 import {
   DEFAULT_QUEUE_MAX_BYTES,
   DEFAULT_QUEUE_MAX_IMAGES,
@@ -133,6 +134,18 @@ export const OPTION_SPECS = {
   requestTimeoutMs: {
     flag: 'request-timeout-ms', env: ['IMAGE_RELAY_REQUEST_TIMEOUT_MS'], kind: 'integer', defaultValue: 120_000,
     min: 1000, description: 'A request must send its whole body within this',
+  },
+  dataDir: {
+    flag: 'data-dir', env: ['IMAGE_RELAY_DATA_DIR'], kind: 'string', defaultValue: '',
+    description: 'Directory that keeps history on disk, so a restart or crash loses no acknowledged image (default: memory only)',
+  },
+  dataDirMaxBytes: {
+    flag: 'data-dir-max-bytes', env: ['IMAGE_RELAY_DATA_DIR_MAX_BYTES'], kind: 'bytes', defaultValue: DEFAULT_DATA_DIR_MAX_BYTES,
+    min: 1, description: 'Bytes of image files kept in --data-dir over all channels; the oldest images anywhere go first',
+  },
+  metricsToken: {
+    flag: 'metrics-token', env: ['IMAGE_RELAY_METRICS_TOKEN'], kind: 'string', defaultValue: '',
+    description: 'Bearer token GET /metrics requires (16+ characters); without it /metrics is open while access control is off, closed when on',
   },
   logLevel: {
     flag: 'log-level', env: ['IMAGE_RELAY_LOG_LEVEL', 'LOG_LEVEL'], kind: 'log-level', defaultValue: 'info',

@@ -33,6 +33,10 @@ export interface RelayConfig {
     readonly requestTimeoutMs: number;
   };
   readonly trustProxy: boolean;
+  /** History on disk (see backend/disk); undefined keeps it in memory only. */
+  readonly dataDir: { readonly dir: string; readonly maxBytes: number } | undefined;
+  /** Bearer token of GET /metrics; "" for none (open without access control, closed with it). */
+  readonly metricsToken: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

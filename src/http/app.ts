@@ -3,6 +3,7 @@ import http from 'node:http';
 import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import type { ErrorCode } from '../core/errors.js';
 import { installAccessControl } from './access/access-hooks.js';
 import { clientErrorResponse, installErrorResponses } from './error-response.js';
 import { jsonBodyParser } from './ingest/json-body.js';
@@ -11,6 +12,7 @@ import { channelEventRoutes } from './routes/channel-events.js';
 import { channelImageRoutes } from './routes/channel-images.js';
 import { channelListRoutes } from './routes/channel-list.js';
 import { homeRoutes } from './routes/home.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { originalApiRoutes } from './routes/original-api.js';
 
 /** Every feature's routes; adding a feature is adding a line here. */
@@ -20,6 +22,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   channelImageRoutes,
   channelListRoutes,
   channelEventRoutes,
+  metricsRoutes,
 ];
 
 /**
@@ -41,6 +44,7 @@ function plainServerFactory(context: RelayContext) {
 /** The HTTP edge: Fastify with our error responses, CORS and the route table, around a core it only calls. */
 export async function buildHttpApp(context: RelayContext, logger: Logger): Promise<FastifyInstance> {
   const tls = context.config.tls;
+  const onRefused = (code: ErrorCode): void => context.metrics.onRefused(code);
   const options = {
     loggerInstance: logger as FastifyBaseLogger,
     // One log line per publish and per viewer is written by the routes; per-request lines would double them.
@@ -51,7 +55,7 @@ export async function buildHttpApp(context: RelayContext, logger: Logger): Promi
     // Slow-request defences (slowloris): the whole body within requestTimeout. Event streams are not affected:
     // their request is complete the moment its headers are.
     requestTimeout: context.config.limits.requestTimeoutMs,
-    clientErrorHandler: clientErrorResponse,
+    clientErrorHandler: clientErrorResponse(onRefused),
   };
   // With TLS: HTTP/2, so a browser multiplexes every stream and image fetch on one connection; HTTP/1.1 through
   // ALPN for clients that do not speak it. The routes see the same request and reply either way.
@@ -64,7 +68,7 @@ export async function buildHttpApp(context: RelayContext, logger: Logger): Promi
         })
       : Fastify({ ...options, serverFactory: plainServerFactory(context) })
   ) as unknown as FastifyInstance;
-  installErrorResponses(app);
+  installErrorResponses(app, onRefused);
 
   // Only JSON bodies until a route says otherwise: a text/plain body to /receive-image is refused with 415.
   app.removeAllContentTypeParsers();

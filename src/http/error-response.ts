@@ -34,27 +34,35 @@ function toRelayError(error: FastifyError | RelayError | Error): RelayError {
   return new RelayError('internal_error');
 }
 
-export function installErrorResponses(app: FastifyInstance): void {
+/** Told of every refusal as it becomes a response (the metrics count them by code). */
+export type RefusalListener = (code: ErrorCode) => void;
+
+export function installErrorResponses(app: FastifyInstance, onRefused: RefusalListener): void {
   app.setErrorHandler((error: FastifyError | RelayError, request, reply) => {
     const relayError = toRelayError(error);
+    onRefused(relayError.code);
     if (relayError.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
     // A form whose later file was refused: the images before it were published, and the caller is told so.
     const published = 'published' in error ? error.published : undefined;
     return sendRelayError(reply, relayError, published);
   });
-  app.setNotFoundHandler((request, reply) => sendRelayError(reply, new RelayError('not_found')));
+  app.setNotFoundHandler((request, reply) => {
+    onRefused('not_found');
+    return sendRelayError(reply, new RelayError('not_found'));
+  });
 }
 
 /**
  * Requests Node refuses before any route sees them (a malformed request line, headers over 16 KiB, a request
  * too slow to arrive) still get the catalogue's JSON, written straight to the socket, which is then closed.
  */
-export function clientErrorResponse(error: NodeJS.ErrnoException, socket: Duplex): void {
+export const clientErrorResponse = (onRefused: RefusalListener) => (error: NodeJS.ErrnoException, socket: Duplex): void => {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const relayError = new RelayError(
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'request_timeout' : error.code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request',
   );
+  onRefused(relayError.code);
   const body = JSON.stringify({ error: relayError.code, message: relayError.message });
   if (socket.writable) {
     socket.write(
@@ -63,4 +71,4 @@ export function clientErrorResponse(error: NodeJS.ErrnoException, socket: Duplex
     );
   }
   socket.destroy();
-}
+};

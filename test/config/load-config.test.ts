@@ -51,4 +51,20 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig(['--log-level', 'loud'], {}), /--log-level/);
     assert.throws(() => loadConfig(['--colour', 'red'], {}), ConfigError);
   });
+
+  it('keeps history in memory unless a data directory is given, and bounds the directory', () => {
+    assert.equal(loadConfig([], {}).dataDir, undefined);
+    assert.deepEqual(loadConfig(['--data-dir', '/var/lib/image-relay'], {}).dataDir, { dir: '/var/lib/image-relay', maxBytes: 1024 ** 3 });
+    assert.deepEqual(
+      loadConfig([], { IMAGE_RELAY_DATA_DIR: 'data', IMAGE_RELAY_DATA_DIR_MAX_BYTES: '200MiB' }).dataDir,
+      { dir: 'data', maxBytes: 200 * 1024 ** 2 },
+    );
+    assert.throws(() => loadConfig(['--data-dir-max-bytes', 'lots'], {}), /--data-dir-max-bytes/);
+  });
+
+  it('takes a metrics token of at least 16 characters', () => {
+    assert.equal(loadConfig([], {}).metricsToken, '');
+    assert.equal(loadConfig([], { IMAGE_RELAY_METRICS_TOKEN: 'scrape-secret-000001' }).metricsToken, 'scrape-secret-000001');
+    assert.throws(() => loadConfig(['--metrics-token', 'short'], {}), /--metrics-token: use at least 16 characters/);
+  });
 });

@@ -4,18 +4,10 @@ import { describe, it } from 'node:test';
 import { solidPng } from '../support/png.js';
 import { publishDataUrl, startRelay, toDataUrl } from '../support/relay-harness.js';
 import { SseReader } from '../support/sse-reader.js';
+import { stalledViewer } from '../support/stalled-viewer.js';
 import { waitFor } from '../support/wait-for.js';
 
 const MiB = 1024 * 1024;
-
-/** A viewer that connects, then never reads a byte: its socket fills and stays full. */
-async function stalledViewer(port: number, path: string): Promise<net.Socket> {
-  const socket = net.connect(port, '127.0.0.1');
-  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-  socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n`);
-  socket.pause();
-  return socket;
-}
 
 describe('a viewer that stops reading', () => {
   it('cannot delay healthy viewers or make the relay hold what was published', async () => {

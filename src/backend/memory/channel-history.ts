@@ -29,13 +29,13 @@ export class ChannelHistory {
     this.heldBytes += retainedSize(image);
   }
 
-  /** Removes the oldest image; returns the bytes freed. */
-  evictOldest(): number {
-    const evicted = this.images.shift();
-    if (!evicted) return 0;
-    const freed = retainedSize(evicted);
+  /** Removes the oldest image; returns it with the bytes freed. */
+  evictOldest(): { image: ImageRecord; freed: number } | undefined {
+    const image = this.images.shift();
+    if (!image) return undefined;
+    const freed = retainedSize(image);
     this.heldBytes -= freed;
-    return freed;
+    return { image, freed };
   }
 
   /** Images newer than `afterId`, oldest first. */

@@ -4,7 +4,13 @@ import type { ImageRecord, NewImage } from '../../core/image-record.js';
 import type { ChannelBackend, ChannelSummary, HistoryLimits } from '../channel-backend.js';
 import { ChannelHistory } from './channel-history.js';
 
-/** The embedded default: channels, history and ids in this process's memory, bounded by `HistoryLimits`. */
+/** Told of every image history lets go of, so that a backend keeping copies elsewhere (disk) can drop them. */
+export type EvictionListener = (evicted: ImageRecord) => void;
+
+/**
+ * The embedded default: channels, history and ids in this process's memory, bounded by `HistoryLimits`.
+ * Also the index of the disk backend, which stamps an image here, stores it, then inserts it (see disk/).
+ */
 export class MemoryBackend implements ChannelBackend {
   private readonly channelHistories = new Map<string, ChannelHistory>();
   private readonly listeners = new Set<(image: ImageRecord) => void>();
@@ -14,25 +20,48 @@ export class MemoryBackend implements ChannelBackend {
   constructor(
     private readonly limits: HistoryLimits,
     private readonly now: () => number = Date.now,
+    private readonly onEvict?: EvictionListener,
   ) {
     this.ids = new EventIdClock(now);
   }
 
   async append(image: NewImage): Promise<ImageRecord> {
-    let history = this.channelHistories.get(image.channel);
-    if (!history) {
-      if (this.channelHistories.size >= this.limits.maxChannels) throw new RelayError('too_many_channels');
-      history = new ChannelHistory();
-      this.channelHistories.set(image.channel, history);
-    }
-    const record: ImageRecord = { ...image, id: this.ids.next(), publishedAt: this.now() };
-    const before = history.bytes;
-    history.push(record);
-    this.totalBytes += history.bytes - before;
-    this.enforceChannelLimits(history);
-    this.enforceTotalLimit();
-    for (const listener of this.listeners) listener(record);
+    const record = this.stamp(image);
+    this.insert(record);
     return record;
+  }
+
+  /**
+   * Gives an image its id and time without storing it: a backend that must store it elsewhere first does so
+   * between stamp and insert. Refuses a new channel past maxChannels up front, before any work is spent on it.
+   */
+  stamp(image: NewImage): ImageRecord {
+    this.checkRoomFor(image.channel);
+    return { ...image, id: this.ids.next(), publishedAt: this.now() };
+  }
+
+  /**
+   * Stores a stamped record as its channel's newest, evicts what the limits require and tells the listeners.
+   * Records must arrive in id order (a later stamp is never inserted before an earlier one).
+   */
+  insert(record: ImageRecord): void {
+    this.keep(record);
+    for (const listener of this.listeners) listener(record);
+  }
+
+  /**
+   * Puts back a record read from storage at start-up, in id order: the limits apply as on a publish, nobody is
+   * told (nobody is listening yet), and later ids sort after it.
+   */
+  restore(record: ImageRecord): void {
+    this.checkRoomFor(record.channel);
+    this.ids.advancePast(record.id);
+    this.keep(record);
+  }
+
+  /** Makes later ids sort after `id`, e.g. one seen in storage but not restored. */
+  advanceIdsPast(id: string): void {
+    this.ids.advancePast(id);
   }
 
   async latest(channel: string): Promise<ImageRecord | undefined> {
@@ -71,28 +100,51 @@ export class MemoryBackend implements ChannelBackend {
     return this.totalBytes;
   }
 
-  private enforceChannelLimits(history: ChannelHistory): void {
+  /**
+   * Evicts the oldest evictable image of any channel; false when only channels' newest images are left (those
+   * are bounded by maxChannels instead). Channels are few (bounded by maxChannels), so a scan for the oldest is
+   * cheaper to keep correct than a global index.
+   */
+  evictOldest(): boolean {
+    let oldest: ChannelHistory | undefined;
+    for (const history of this.channelHistories.values()) {
+      const candidate = history.evictable;
+      if (candidate && (!oldest || compareEventIds(candidate.id, oldest.evictable!.id) < 0)) oldest = history;
+    }
+    if (!oldest) return false;
+    this.evictFrom(oldest);
+    return true;
+  }
+
+  private checkRoomFor(channel: string): void {
+    if (!this.channelHistories.has(channel) && this.channelHistories.size >= this.limits.maxChannels) {
+      throw new RelayError('too_many_channels');
+    }
+  }
+
+  private keep(record: ImageRecord): void {
+    this.checkRoomFor(record.channel);
+    let history = this.channelHistories.get(record.channel);
+    if (!history) {
+      history = new ChannelHistory();
+      this.channelHistories.set(record.channel, history);
+    }
+    const before = history.bytes;
+    history.push(record);
+    this.totalBytes += history.bytes - before;
     while (
       history.evictable &&
       (history.size > this.limits.maxImagesPerChannel || history.bytes > this.limits.maxBytesPerChannel)
     ) {
-      this.totalBytes -= history.evictOldest();
+      this.evictFrom(history);
     }
+    while (this.totalBytes > this.limits.maxTotalBytes && this.evictOldest());
   }
 
-  /**
-   * Evicts the oldest evictable image of any channel until the total fits. Channels are few (bounded by
-   * maxChannels), so a scan for the oldest is cheaper to keep correct than a global index.
-   */
-  private enforceTotalLimit(): void {
-    while (this.totalBytes > this.limits.maxTotalBytes) {
-      let oldest: ChannelHistory | undefined;
-      for (const history of this.channelHistories.values()) {
-        const candidate = history.evictable;
-        if (candidate && (!oldest || compareEventIds(candidate.id, oldest.evictable!.id) < 0)) oldest = history;
-      }
-      if (!oldest) return; // only channels' newest images are left: those are bounded by maxChannels instead
-      this.totalBytes -= oldest.evictOldest();
-    }
+  private evictFrom(history: ChannelHistory): void {
+    const evicted = history.evictOldest();
+    if (!evicted) return;
+    this.totalBytes -= evicted.freed;
+    this.onEvict?.(evicted.image);
   }
 }

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../config/load-config.js';
 import { OPTION_SPECS } from '../../config/options.js';
+import { DataDirError } from '../../backend/disk/disk-backend.js';
 import { createRelay } from '../../relay.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -41,11 +42,19 @@ ${optionLines.join('\n')}
       throw error;
     }
     const logger = pino({ level: config.logLevel });
-    const relay = await createRelay(config, { logger });
+    let relay;
+    try {
+      relay = await createRelay(config, { logger });
+    } catch (error) {
+      if (!(error instanceof DataDirError)) throw error;
+      logger.fatal(error.message);
+      return 1;
+    }
     const url = await relay.listen();
     const { port, protocol } = new URL(url);
     logger.info({ url }, `image-relay listening on ${protocol}//localhost:${port}/ (bound to ${url})`);
-    logger.info('history is kept in memory: a restart starts with empty channels');
+    if (config.dataDir) logger.info({ dataDir: config.dataDir.dir }, `history is kept on disk in ${config.dataDir.dir}: a restart shows the same images`);
+    else logger.info('history is kept in memory only: a restart starts with empty channels (use --data-dir to keep it on disk)');
     if (relay.accessControlled) {
       logger.info('access control is on: every request but the health check and the viewer page needs a token');
     } else if (isLoopback(config.host)) {

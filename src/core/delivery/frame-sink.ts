@@ -30,3 +30,11 @@ export interface DisconnectSignal {
   addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
   removeEventListener(type: 'abort', listener: () => void): void;
 }
+
+/** Bytes in a frame, whether one buffer or parts. */
+export function frameLength(frame: Frame): number {
+  if (!Array.isArray(frame)) return (frame as Uint8Array).length;
+  let length = 0;
+  for (const part of frame as readonly Uint8Array[]) length += part.length;
+  return length;
+}

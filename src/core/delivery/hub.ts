@@ -4,6 +4,7 @@ import { RelayError } from '../errors.js';
 import { compareEventIds, parseEventId } from '../event-id.js';
 import type { ImageRecord, NewImage } from '../image-record.js';
 import type { DeliveryLimits } from './delivery-limits.js';
+import { IGNORING_OBSERVER, type DeliveryObserver } from './delivery-observer.js';
 import type { DisconnectSignal, FrameEncoder, FrameSink } from './frame-sink.js';
 import { Subscriber, type CloseReason, type SubscriberStats } from './subscriber.js';
 
@@ -11,6 +12,8 @@ export interface HubOptions {
   readonly delivery: DeliveryLimits;
   /** Bytes written to every idle viewer every `intervalMs` (an SSE comment), so proxies keep the stream open. */
   readonly heartbeat: { readonly intervalMs: number; readonly frame: Uint8Array };
+  /** Told of publishes, deliveries, skips and stuck viewers (the relay's metrics). */
+  readonly observer?: DeliveryObserver;
 }
 
 export interface SubscribeRequest {
@@ -49,12 +52,15 @@ export class Hub {
   private readonly viewersByChannel = new Map<string, Set<Viewer>>();
   private readonly stopListening: () => void;
   private readonly heartbeatTimer: NodeJS.Timeout;
+  private readonly observer: DeliveryObserver;
+  private openStreams = 0;
   private closing = false;
 
   constructor(
     private readonly backend: ChannelBackend,
     private readonly options: HubOptions,
   ) {
+    this.observer = options.observer ?? IGNORING_OBSERVER;
     this.stopListening = backend.listen((image) => this.fanOut(image));
     this.heartbeatTimer = setInterval(() => this.beat(), options.heartbeat.intervalMs);
     this.heartbeatTimer.unref();
@@ -64,6 +70,7 @@ export class Hub {
   async publish(image: NewImage): Promise<{ record: ImageRecord; viewers: number }> {
     if (this.closing) throw new RelayError('shutting_down');
     const record = await this.backend.append(image);
+    this.observer.onPublished(record);
     return { record, viewers: this.viewerCount(image.channel) };
   }
 
@@ -90,6 +97,16 @@ export class Hub {
     return this.viewersByChannel.get(channel)?.size ?? 0;
   }
 
+  /** Open subscriptions: a viewer of several channels on one stream counts once. */
+  get streamCount(): number {
+    return this.openStreams;
+  }
+
+  /** Viewers per channel watched (ALL_CHANNELS for streams of every channel). */
+  viewerCounts(): Map<string, number> {
+    return new Map([...this.viewersByChannel].map(([channel, viewers]) => [channel, viewers.size]));
+  }
+
   get totalViewers(): number {
     let total = 0;
     for (const viewers of this.viewersByChannel.values()) total += viewers.size;
@@ -107,7 +124,9 @@ export class Hub {
     const ended = new Promise<{ reason: CloseReason; stats: SubscriberStats }>((resolve) => (settle = resolve));
     const channels = [...new Set(request.channels)];
 
+    this.openStreams += 1;
     const subscriber: Subscriber = new Subscriber(request.sink, request.encode, this.options.delivery, (reason) => {
+      this.openStreams -= 1;
       for (const channel of channels) {
         const viewers = this.viewersByChannel.get(channel);
         viewers?.delete(viewer);
@@ -115,7 +134,7 @@ export class Hub {
       }
       request.signal.removeEventListener('abort', onAbort);
       settle({ reason, stats: subscriber.stats });
-    });
+    }, this.observer);
     const viewer: Viewer = { subscriber, pending: [], filter: request.filter };
     for (const channel of channels) this.viewersOf(channel).add(viewer);
     const onAbort = (): void => subscriber.close('client_closed');
@@ -163,6 +182,7 @@ export class Hub {
       backlog = perChannel.flat().sort((a, b) => compareEventIds(a.id, b.id));
     } catch {
       // The backend could not be read (Redis down): the viewer stays connected and gets live images.
+      this.observer.onBackendError();
     }
     const pending = viewer.pending ?? [];
     viewer.pending = null;

@@ -1,7 +1,8 @@
 import { compareEventIds } from '../event-id.js';
 import type { ImageRecord } from '../image-record.js';
 import type { DeliveryLimits } from './delivery-limits.js';
-import type { FrameEncoder, FrameSink } from './frame-sink.js';
+import { IGNORING_OBSERVER, type DeliveryObserver } from './delivery-observer.js';
+import { frameLength, type FrameEncoder, type FrameSink } from './frame-sink.js';
 
 export type CloseReason = 'client_closed' | 'stuck' | 'shutdown';
 
@@ -38,6 +39,7 @@ export class Subscriber {
     private readonly encode: FrameEncoder<ImageRecord>,
     private readonly limits: DeliveryLimits,
     private readonly onClose: (reason: CloseReason) => void,
+    private readonly observer: DeliveryObserver = IGNORING_OBSERVER,
   ) {}
 
   get stats(): SubscriberStats {
@@ -81,6 +83,7 @@ export class Subscriber {
     this.queuedBytes = 0;
     // A stuck socket cannot flush a graceful end, so it is destroyed; the others get a clean end of stream.
     this.sink.close(reason === 'stuck' ? 'abort' : 'end');
+    if (reason === 'stuck') this.observer.onStuck();
     this.onClose(reason);
   }
 
@@ -90,6 +93,7 @@ export class Subscriber {
    * a busier channel. When every waiting image is its channel's newest, the oldest goes (the bounds must hold).
    */
   private skipStaleImages(): void {
+    const skippedBefore = this.skippedCount;
     while (
       this.queue.length > 1 &&
       (this.queue.length > this.limits.queueMaxImages || this.queuedBytes > this.limits.queueMaxBytes)
@@ -102,18 +106,23 @@ export class Subscriber {
       this.queuedBytes -= skipped!.bytes.length;
       this.skippedCount += 1;
     }
+    if (this.skippedCount > skippedBefore) this.observer.onSkipped(this.skippedCount - skippedBefore);
   }
 
   private flush(): void {
     while (!this.waitingForDrain && !this.closed) {
       let image = this.replayQueue.shift();
+      const replayed = image !== undefined;
       if (!image) {
         image = this.queue.shift();
         if (!image) return;
         this.queuedBytes -= image.bytes.length;
       }
       this.deliveredCount += 1;
-      if (!this.sink.write(this.encode(image))) this.waitForDrain();
+      const frame = this.encode(image);
+      const accepted = this.sink.write(frame);
+      this.observer.onDelivered(image, frameLength(frame), replayed);
+      if (!accepted) this.waitForDrain();
     }
   }
 

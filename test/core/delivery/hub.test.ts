@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { MemoryBackend } from '../../../src/backend/memory/memory-backend.js';
 import type { DeliveryLimits } from '../../../src/core/delivery/delivery-limits.js';
+import type { DeliveryObserver } from '../../../src/core/delivery/delivery-observer.js';
 import { Hub } from '../../../src/core/delivery/hub.js';
 import type { ImageRecord } from '../../../src/core/image-record.js';
 import { newImage } from '../../support/images.js';
@@ -131,5 +132,42 @@ describe('Hub', () => {
     assert.equal((await staying.subscription.ended).reason, 'shutdown');
     assert.equal(hub.totalViewers, 0);
     await assert.rejects(hub.publish(newImage('a')), /shutting down/);
+  });
+
+  it('tells its observer what it published, delivered (live or replayed), skipped, and who was stuck', async () => {
+    const told = { published: 0, live: 0, replayed: 0, frameBytes: 0, skipped: 0, stuck: 0 };
+    const observer: DeliveryObserver = {
+      onPublished: () => void (told.published += 1),
+      onDelivered: (_image, frameBytes, replayed) => {
+        if (replayed) told.replayed += 1;
+        else told.live += 1;
+        told.frameBytes += frameBytes;
+      },
+      onSkipped: (count) => void (told.skipped += count),
+      onStuck: () => void (told.stuck += 1),
+      onBackendError: () => undefined,
+    };
+    const backend = new MemoryBackend({ maxImagesPerChannel: 50, maxBytesPerChannel: 1e9, maxTotalBytes: 1e9, maxChannels: 100 });
+    const hub = new Hub(backend, { delivery: { ...limits, stuckTimeoutMs: 1000 }, heartbeat: { intervalMs: 15_000, frame: HEARTBEAT }, observer });
+    const first = (await hub.publish(newImage('a'))).record;
+    await hub.publish(newImage('a'));
+    const resuming = subscribe(hub, 'a', first.id);
+    await settle();
+    assert.equal(told.replayed, 1, 'the image after its Last-Event-ID');
+
+    const slow = subscribe(hub, 'a');
+    await settle();
+    slow.sink.full = true;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await hub.publish(newImage('a'))).record.id);
+    assert.equal(told.published, 7);
+    // The slow viewer took its latest image and the first live one, then waited: of 4 more, 2 fit its queue.
+    assert.equal(told.skipped, 2);
+    assert.equal(told.frameBytes, [...resuming.sink.frames, ...slow.sink.frames].reduce((sum, frame) => sum + frame.length, 0));
+    mock.timers.tick(1000);
+    assert.equal(told.stuck, 1);
+    assert.equal(slow.sink.closedWith, 'abort');
+    assert.equal(told.live, resuming.sink.frames.length - 1 + slow.sink.frames.length);
+    await hub.close();
   });
 });

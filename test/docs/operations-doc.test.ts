@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { projectRoot } from '../support/fixtures.js';
+import { solidPng } from '../support/png.js';
+import { freePort } from '../support/ports.js';
+import { publishDataUrl, startRelay, toDataUrl } from '../support/relay-harness.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait-for.js';
+
+const NGINX = '/usr/sbin/nginx';
+const doc = readFileSync(path.join(projectRoot, 'docs/operations.md'), 'utf8');
+
+function nginxSkipReason(): string | false {
+  if (existsSync(NGINX)) return false;
+  const message = `SKIPPED: no nginx at ${NGINX} (apt-get install nginx)`;
+  if (process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1') throw new Error(message.replace('SKIPPED', 'FAILED'));
+  process.stderr.write(`\n*** ${message} ***\n\n`);
+  return message;
+}
+
+/**
+ * The nginx configuration of docs/operations.md as written, but on loopback without TLS: the upstream points at
+ * a test relay, `listen 443 ssl` becomes a free port, the certificate lines go.
+ */
+function documentedNginxConfig(relayPort: number, listenPort: number, directory: string): string {
+  const block = /```nginx\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Behind nginx')))?.[1];
+  assert.ok(block, 'docs/operations.md has an nginx block under "Behind nginx"');
+  const site = block
+    .replace('server 127.0.0.1:8081;', `server 127.0.0.1:${relayPort};`)
+    .replace(/listen 443 ssl http2;.*\n/, `listen 127.0.0.1:${listenPort};\n`)
+    .replace(/^\s*ssl_certificate.*\n/gm, '');
+  assert.ok(site.includes(`listen 127.0.0.1:${listenPort}`), 'the listen line was found');
+  return `daemon off;
+worker_processes 1;
+pid ${directory}/nginx.pid;
+error_log ${directory}/error.log warn;
+events { worker_connections 256; }
+http {
+  access_log off;
+  client_body_temp_path ${directory}/body;
+  proxy_temp_path ${directory}/proxy;
+  fastcgi_temp_path ${directory}/fastcgi;
+  uwsgi_temp_path ${directory}/uwsgi;
+  scgi_temp_path ${directory}/scgi;
+${site}
+}
+`;
+}
+
+describe('docs/operations.md', () => {
+  it('nginx as documented carries large publishes and live event streams, and keeps /metrics inside', { skip: nginxSkipReason() }, async () => {
+    const relay = await startRelay({ trustProxy: true });
+    const directory = mkdtempSync(path.join(tmpdir(), 'image-relay-nginx-'));
+    // nginx's worker runs as `nobody` when started by root: it must reach its temp paths.
+    chmodSync(directory, 0o755);
+    const listenPort = await freePort();
+    writeFileSync(path.join(directory, 'nginx.conf'), documentedNginxConfig(Number(new URL(relay.url).port), listenPort, directory));
+    const nginx = spawn(NGINX, ['-p', directory, '-c', path.join(directory, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let nginxOutput = '';
+    nginx.stderr.on('data', (chunk: Buffer) => (nginxOutput += chunk.toString()));
+    const exited = new Promise<void>((resolve) => nginx.once('exit', () => resolve()));
+    const proxied = `http://127.0.0.1:${listenPort}`;
+    let viewer: SseReader | undefined;
+    try {
+      await waitFor(
+        () => new Promise<boolean>((resolve) => {
+          const socket = net.connect(listenPort, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+          socket.on('error', () => resolve(false));
+        }),
+        `nginx to listen (${nginxOutput})`,
+      );
+      viewer = await SseReader.open(`${proxied}/sse-image?channel=cam`);
+      assert.equal(viewer.response.headers['content-type'], 'text/event-stream');
+      await waitFor(() => relay.relay.hub.viewerCount('cam') === 1, 'the viewer to reach the relay through nginx');
+
+      // 3 MB of image is 4 MB of JSON: past nginx's default 1 MB body limit, within the documented one.
+      const large = toDataUrl(solidPng(8, 8, [200, 100, 50], { padToBytes: 3_000_000 }));
+      const published = await publishDataUrl(proxied, large, 'cam');
+      assert.equal(published.status, 200);
+      const [event] = await viewer.waitForEvents(1);
+      assert.equal(event!.id, published.body.id);
+      assert.equal(event!.data, large, 'the event came through whole');
+      assert.ok(relay.logLines.some((line) => line.msg === 'viewer connected' && line.remote === '127.0.0.1'));
+
+      const metrics = await fetch(`${proxied}/metrics`);
+      assert.equal(metrics.status, 403, 'the documented allow list keeps /metrics to the inside network');
+    } finally {
+      viewer?.close();
+      nginx.kill('SIGTERM');
+      await exited;
+      rmSync(directory, { recursive: true, force: true });
+      await relay.close();
+    }
+  });
+
+  it('names the figures it sizes with, as docs/BENCHMARKS.md reports them', () => {
+    const benchmarks = readFileSync(path.join(projectRoot, 'docs/BENCHMARKS.md'), 'utf8');
+    const idle = /\| image-relay \| [\d,]+ \| ([\d.]+) MB \| [\d.]+ MB \| ([\d.]+) kB \|/.exec(benchmarks);
+    assert.ok(idle, 'BENCHMARKS.md has an idle-streams row for image-relay');
+    assert.ok(doc.includes(`${idle[2]} kB of RSS`), `operations.md sizes a viewer at ${idle[2]} kB, as measured`);
+    assert.ok(doc.includes(`(${idle[1]} MB)`), `operations.md gives the relay's own RSS as measured (${idle[1]} MB)`);
+  });
+});
