@@ -10,6 +10,8 @@ import { parseStaticTokens } from './core/access/static-tokens.js';
 import { Hub } from './core/delivery/hub.js';
 import { buildHttpApp } from './http/app.js';
 import { describeImage } from './http/image-description.js';
+import { createSharpTransformer } from './imaging/sharp-transformer.js';
+import { DEFAULT_MAX_INPUT_PIXELS, VariantService } from './imaging/variant-service.js';
 import { createImageFrameEncoders } from './sse/image-frames.js';
 import { encodeSseComment } from './sse/sse-frame.js';
 
@@ -27,6 +29,8 @@ export interface Relay {
   readonly http: FastifyInstance;
   /** Whether tokens are required. */
   readonly accessControlled: boolean;
+  /** Resized variants and their cache (its stats show how many encodes ran). */
+  readonly variants: VariantService;
   /** Starts listening; resolves with the base URL, e.g. "http://127.0.0.1:43121". */
   listen(): Promise<string>;
   /** Stops accepting, ends every stream cleanly, releases the backend. Safe to call twice. */
@@ -40,12 +44,16 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     delivery: config.delivery,
     heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },
   });
-  const frames = createImageFrameEncoders((image) => describeImage(image, config.publicUrl));
+  const frames = createImageFrameEncoders((image, variantQuery) => describeImage(image, config.publicUrl, variantQuery));
   const access = new AccessPolicy(
     config.access.tokens ? parseStaticTokens(config.access.tokens) : undefined,
     config.access.jwt ? new JwtVerifier(config.access.jwt.algorithm, config.access.jwt.key) : undefined,
   );
-  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map() }, logger);
+  const variants = new VariantService(createSharpTransformer(DEFAULT_MAX_INPUT_PIXELS), {
+    ...config.variants,
+    maxInputPixels: DEFAULT_MAX_INPUT_PIXELS,
+  });
+  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map(), variants }, logger);
 
   let closing: Promise<void> | undefined;
   return {
@@ -53,6 +61,7 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     backend,
     http,
     accessControlled: access.enabled,
+    variants,
     async listen() {
       try {
         await http.listen({ port: config.port, host: config.host });

@@ -210,6 +210,7 @@ function toRelayConfig(settings: Record<OptionName, string | number>): RelayConf
       requestTimeoutMs: number('requestTimeoutMs'),
     },
     trustProxy: settings.trustProxy === 'true',
+    variants: { cacheBytes: number('variantCacheBytes'), concurrency: number('variantConcurrency') },
     logLevel: settings.logLevel as RelayConfig['logLevel'],
   };
 }

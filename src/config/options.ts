@@ -9,6 +9,7 @@ import {
   DEFAULT_QUEUE_MAX_IMAGES,
   DEFAULT_STUCK_TIMEOUT_MS,
 } from '../core/delivery/delivery-limits.js';
+import { DEFAULT_VARIANT_CACHE_BYTES, DEFAULT_VARIANT_CONCURRENCY } from '../imaging/variant-service.js';
 import {
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_HOST,
@@ -133,6 +134,14 @@ export const OPTION_SPECS = {
   requestTimeoutMs: {
     flag: 'request-timeout-ms', env: ['IMAGE_RELAY_REQUEST_TIMEOUT_MS'], kind: 'integer', defaultValue: 120_000,
     min: 1000, description: 'A request must send its whole body within this',
+  },
+  variantCacheBytes: {
+    flag: 'variant-cache-bytes', env: ['IMAGE_RELAY_VARIANT_CACHE_BYTES'], kind: 'bytes',
+    defaultValue: DEFAULT_VARIANT_CACHE_BYTES, min: 1, description: 'Bytes of resized image variants (thumbnails) kept in memory',
+  },
+  variantConcurrency: {
+    flag: 'variant-concurrency', env: ['IMAGE_RELAY_VARIANT_CONCURRENCY'], kind: 'integer',
+    defaultValue: DEFAULT_VARIANT_CONCURRENCY, min: 1, max: 16, description: 'Image variants encoded at once',
   },
   logLevel: {
     flag: 'log-level', env: ['IMAGE_RELAY_LOG_LEVEL', 'LOG_LEVEL'], kind: 'log-level', defaultValue: 'info',

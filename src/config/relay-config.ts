@@ -33,6 +33,8 @@ export interface RelayConfig {
     readonly requestTimeoutMs: number;
   };
   readonly trustProxy: boolean;
+  /** Resized variants (thumbnails, MJPEG frames): the memory their cache may hold and how many encode at once. */
+  readonly variants: { readonly cacheBytes: number; readonly concurrency: number };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

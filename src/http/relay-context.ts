@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RelayConfig } from '../config/relay-config.js';
 import type { AccessPolicy } from '../core/access/access-policy.js';
 import type { Hub } from '../core/delivery/hub.js';
+import type { VariantService } from '../imaging/variant-service.js';
 import type { ImageFrameEncoders } from '../sse/image-frames.js';
 
 /** What routes are given: the core to call and the settings that shape their answers. */
@@ -13,6 +14,8 @@ export interface RelayContext {
   readonly access: AccessPolicy;
   /** Open event streams per client (see access-hooks.ts clientKey), for the streams-per-client limit. */
   readonly openStreams: Map<string, number>;
+  /** Resized variants of stored images (thumbnails, `?w=`), encoded once each and cached. */
+  readonly variants: VariantService;
 }
 
 /** A feature's routes, built from the context; app.ts registers them from one table. */
