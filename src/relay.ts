@@ -10,6 +10,7 @@ import { parseStaticTokens } from './core/access/static-tokens.js';
 import { Hub } from './core/delivery/hub.js';
 import { buildHttpApp } from './http/app.js';
 import { describeImage } from './http/image-description.js';
+import { MjpegFeeds } from './imaging/mjpeg/mjpeg-feeds.js';
 import { createSharpTransformer } from './imaging/sharp-transformer.js';
 import { DEFAULT_MAX_INPUT_PIXELS, VariantService } from './imaging/variant-service.js';
 import { createImageFrameEncoders } from './sse/image-frames.js';
@@ -53,7 +54,13 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     ...config.variants,
     maxInputPixels: DEFAULT_MAX_INPUT_PIXELS,
   });
-  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map(), variants }, logger);
+  const mjpeg = new MjpegFeeds({ latest: (channel) => hub.latest(channel), listen: (listener) => backend.listen(listener) }, variants, {
+    delivery: config.delivery,
+    keepAliveMs: config.heartbeatIntervalMs,
+    onSkipped: (image, error) =>
+      logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
+  });
+  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map(), variants, mjpeg }, logger);
 
   let closing: Promise<void> | undefined;
   return {
@@ -77,6 +84,7 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     close() {
       closing ??= (async () => {
         await hub.close();
+        mjpeg.close();
         await http.close();
         await backend.close();
       })();

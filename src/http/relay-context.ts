@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RelayConfig } from '../config/relay-config.js';
 import type { AccessPolicy } from '../core/access/access-policy.js';
 import type { Hub } from '../core/delivery/hub.js';
+import type { MjpegFeeds } from '../imaging/mjpeg/mjpeg-feeds.js';
 import type { VariantService } from '../imaging/variant-service.js';
 import type { ImageFrameEncoders } from '../sse/image-frames.js';
 
@@ -16,6 +17,8 @@ export interface RelayContext {
   readonly openStreams: Map<string, number>;
   /** Resized variants of stored images (thumbnails, `?w=`), encoded once each and cached. */
   readonly variants: VariantService;
+  /** MJPEG streams of channels, one conversion per image for all their viewers. */
+  readonly mjpeg: MjpegFeeds;
 }
 
 /** A feature's routes, built from the context; app.ts registers them from one table. */
