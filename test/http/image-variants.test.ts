@@ -51,6 +51,10 @@ describe('image variants', () => {
     assert.notEqual(etag, original.headers.get('etag'), 'a variant is not its original for a cache');
     const revalidated = await fetch(`${server.url}${image.url}?w=320&format=webp`, { headers: { 'if-none-match': etag } });
     assert.equal(revalidated.status, 304);
+
+    const latest = await fetchBytes(`${server.url}/channels/var-photo/latest?w=160`);
+    assert.equal(latest.response.headers.get('cache-control'), 'no-cache');
+    assert.deepEqual([(await sharp(latest.bytes).metadata()).width, latest.response.headers.get('content-type')], [160, 'image/jpeg']);
   });
 
   it('produces each format, size and fit as asked', async () => {
