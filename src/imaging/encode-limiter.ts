@@ -22,12 +22,4 @@ export class EncodeLimiter {
     if (this.limit.pendingCount >= this.maxWaiting) return Promise.reject(new RelayError('variants_busy'));
     return this.limit(job);
   }
-
-  get active(): number {
-    return this.limit.activeCount;
-  }
-
-  get waiting(): number {
-    return this.limit.pendingCount;
-  }
 }

@@ -20,7 +20,8 @@ export const DEFAULT_VARIANT_CACHE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_VARIANT_CONCURRENCY = 2;
 /**
  * 50 megapixels: above every phone and most camera sensors (a 12-megapixel frame is a quarter of it), far below
- * a bomb's claim (20000 × 20000 is 400). Decoding it takes about 200 MB of pixels at most.
+ * a bomb's claim (20000 × 20000 is 400). Decoding one takes at most about 150 MB of pixels (3 bytes each), less
+ * where libvips shrinks on load (JPEG) or streams in strips; --variant-concurrency bounds how many at once.
  */
 export const DEFAULT_MAX_INPUT_PIXELS = 50_000_000;
 /** Distinct variants waiting for an encoder beyond which more are refused with 503 (see encode-limiter.ts). */
@@ -72,10 +73,5 @@ export class VariantService {
 
   get stats(): VariantStats {
     return { encodes: this.encodeCount, cachedVariants: this.cache.size, cachedBytes: this.cache.calculatedSize };
-  }
-
-  /** Encodes running and waiting now. */
-  get load(): { readonly active: number; readonly waiting: number } {
-    return { active: this.limiter.active, waiting: this.limiter.waiting };
   }
 }
