@@ -1,9 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { extensionFor } from '../core/image/image-type.js';
 import type { ImageRecord } from '../core/image-record.js';
-import type { EncodedImage } from '../imaging/image-transformer.js';
 import type { VariantService } from '../imaging/variant-service.js';
-import { asksForVariant, parseVariantQuery, resolveVariant } from '../imaging/variant-spec.js';
+import { asksForVariant, parseVariantQuery, resolveVariant, type VariantFormat } from '../imaging/variant-spec.js';
 
 /**
  * An image's own URL never changes content (ids are never reused), so caches may keep it for good. The CSP and
@@ -12,12 +11,12 @@ import { asksForVariant, parseVariantQuery, resolveVariant } from '../imaging/va
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 const INERT_IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
-const VARIANT_EXTENSIONS: Record<string, string> = { 'image/webp': 'webp', 'image/avif': 'avif', 'image/png': 'png' };
+const VARIANT_EXTENSIONS: Record<VariantFormat, string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif', png: 'png' };
 
 /**
  * Answers with the image, or with the variant its query asks for (`?w=320&format=webp`, see
  * imaging/variant-spec.ts). A variant has the same caching and inert-content headers as its original; its ETag
- * names the variant, so a cache never confuses the two.
+ * names the variant, so a cache never confuses the two, and a revalidation (304) costs no encode.
  */
 export async function sendImageOrVariant(
   request: FastifyRequest,
@@ -27,31 +26,34 @@ export async function sendImageOrVariant(
   cacheControl: string,
 ): Promise<FastifyReply> {
   const query = request.query as Readonly<Record<string, unknown>> | undefined;
-  if (!asksForVariant(query)) return sendImage(request, reply, image, image, `"${image.id}"`, cacheControl);
+  if (!asksForVariant(query)) {
+    const served = { etag: `"${image.id}"`, type: image.type, extension: extensionFor(image.type) };
+    return sendImage(request, reply, image, served, cacheControl, async () => image.bytes);
+  }
   const spec = resolveVariant(parseVariantQuery(query!), image.type);
-  const variant = await variants.variantOf(image, spec);
-  return sendImage(request, reply, image, variant, `"${image.id}.${spec.key}"`, cacheControl);
+  const served = { etag: `"${image.id}.${spec.key}"`, type: spec.type, extension: VARIANT_EXTENSIONS[spec.format] };
+  return sendImage(request, reply, image, served, cacheControl, async () => (await variants.variantOf(image, spec)).bytes);
 }
 
-function sendImage(
+async function sendImage(
   request: FastifyRequest,
   reply: FastifyReply,
   image: ImageRecord,
-  content: EncodedImage,
-  etag: string,
+  served: { readonly etag: string; readonly type: string; readonly extension: string },
   cacheControl: string,
-): FastifyReply {
-  const extension = content === image ? extensionFor(image.type) : (VARIANT_EXTENSIONS[content.type] ?? 'jpg');
+  bytes: () => Promise<Buffer>,
+): Promise<FastifyReply> {
+  const ifNoneMatch = request.headers['if-none-match'];
+  const notModified = ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === served.etag) ?? false;
+  // Encoded before any header is set: a refused variant (422, 503) must not carry the image's caching headers.
+  const body = notModified ? undefined : await bytes();
   reply
-    .header('etag', etag)
+    .header('etag', served.etag)
     .header('cache-control', cacheControl)
     .header('x-content-type-options', 'nosniff')
     .header('content-security-policy', INERT_IMAGE_CSP)
     .header('last-modified', new Date(image.publishedAt).toUTCString())
-    .header('content-disposition', `inline; filename="${image.channel}-${image.id}.${extension}"`);
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-    return reply.code(304).send();
-  }
-  return reply.type(content.type).send(content.bytes);
+    .header('content-disposition', `inline; filename="${image.channel}-${image.id}.${served.extension}"`);
+  if (body === undefined) return reply.code(304).send();
+  return reply.type(served.type).send(body);
 }

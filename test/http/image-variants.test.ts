@@ -49,8 +49,12 @@ describe('image variants', () => {
     const original = await fetch(server.url + image.url);
     await original.arrayBuffer();
     assert.notEqual(etag, original.headers.get('etag'), 'a variant is not its original for a cache');
-    const revalidated = await fetch(`${server.url}${image.url}?w=320&format=webp`, { headers: { 'if-none-match': etag } });
+    const encodes = server.relay.variants.stats.encodes;
+    const revalidated = await fetch(`${server.url}${image.url}?w=320&format=webp&q=60`, { headers: { 'if-none-match': `"${image.id}.w320-h-inside-webp-q60"` } });
     assert.equal(revalidated.status, 304);
+    assert.equal(revalidated.headers.get('etag'), `"${image.id}.w320-h-inside-webp-q60"`);
+    assert.equal(server.relay.variants.stats.encodes, encodes, 'a revalidation costs no encode');
+    assert.equal((await fetch(`${server.url}${image.url}?w=320&format=webp`, { headers: { 'if-none-match': etag } })).status, 304);
 
     const latest = await fetchBytes(`${server.url}/channels/var-photo/latest?w=160`);
     assert.equal(latest.response.headers.get('cache-control'), 'no-cache');
