@@ -110,6 +110,24 @@ describe('image variants', () => {
     assert.equal(server.relay.variants.stats.encodes - before, 2, 'another size is another encode');
   });
 
+  it('keeps encoded variants under the cache\'s byte bound, the least recently used going first', async () => {
+    const bounded = await startRelay({ variants: { cacheBytes: 30_000, concurrency: 2 } });
+    try {
+      const image = await publish(bounded.url, 'var-bound', 'photo-like-4000x3000.jpg');
+      const variant = (query: string) => fetchBytes(`${bounded.url}${image.url}?${query}`);
+      const first = await variant('w=640&format=webp');
+      assert.ok(first.bytes.length > 15_000 && first.bytes.length < 30_000, `a WebP of ${first.bytes.length} bytes fills most of the cache`);
+      await variant('w=640&format=webp');
+      assert.equal(bounded.relay.variants.stats.encodes, 1, 'the second request is served from the cache');
+      await variant('w=640&h=320&fit=cover&format=webp');
+      assert.ok(bounded.relay.variants.stats.cachedBytes <= 30_000, `${bounded.relay.variants.stats.cachedBytes} bytes cached`);
+      await variant('w=640&format=webp');
+      assert.equal(bounded.relay.variants.stats.encodes, 3, 'the first variant was evicted to make room, and encoded again');
+    } finally {
+      await bounded.close();
+    }
+  });
+
   it('refuses a variant of a decompression bomb with 422, and still serves the original as it is', async () => {
     const image = await publish(server.url, 'var-bomb', 'bomb-20000x20000.png');
     const refused = await fetch(`${server.url}${image.url}?w=160`);
