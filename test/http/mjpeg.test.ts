@@ -54,6 +54,22 @@ describe('MJPEG streams', () => {
     }
   });
 
+  it('repeats the last frame of a still source at the heartbeat interval, keeping proxies from closing it', async () => {
+    const relay = await startRelay({ heartbeatIntervalMs: 100 });
+    try {
+      await publishBytes(relay.url, 'mj-repeat', readFixture('video-001.jpeg'));
+      const reader = await MjpegReader.open(`${relay.url}/channels/mj-repeat/mjpeg`);
+      try {
+        const frames = await reader.waitForFrames(3);
+        assert.ok(frames.every((frame) => frame.equals(readFixture('video-001.jpeg'))));
+      } finally {
+        reader.close();
+      }
+    } finally {
+      await relay.close();
+    }
+  });
+
   it('follows the published images in order, sending JPEGs as they are and converting the others', async () => {
     const reader = await MjpegReader.open(`${server.url}/channels/mj-follow/mjpeg`);
     try {
