@@ -41,6 +41,17 @@ export interface BenchPlan {
     readonly images: number;
     readonly perSecond: number;
   };
+  /**
+   * Viewers' latency while large variants encode (image-relay only): `viewers` watch `publishes` images at
+   * `perSecond`, once quiet and once while `encodesInFlight` requests for large variants stay open.
+   */
+  readonly variants: {
+    readonly viewers: number;
+    readonly imageBytes: number;
+    readonly perSecond: number;
+    readonly publishes: number;
+    readonly encodesInFlight: number;
+  };
   /** `trials` windows of `durationMs` after a warm-up; the best is reported. */
   readonly loopback: { readonly warmupMs: number; readonly trials: number; readonly durationMs: number };
   /** A job that has not answered by then has hung. */
@@ -68,6 +79,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
     ingest: { imageBytes: 10 * KB, durationMs: 5_000, inFlight: 8 },
     idle: { streams: 10_000, settleMs: 1_000 },
     slowViewers: { stalled: 10, healthy: 100, imageBytes: 1 * MB, images: 40, perSecond: 4 },
+    variants: { viewers: 100, imageBytes: 10 * KB, perSecond: 20, publishes: 200, encodesInFlight: 4 },
     loopback: { warmupMs: 300, trials: 3, durationMs: 1_000 },
     jobTimeoutMs: 180_000,
   },
@@ -88,6 +100,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
     ingest: { imageBytes: 10 * KB, durationMs: 500, inFlight: 8 },
     idle: { streams: 200, settleMs: 300 },
     slowViewers: { stalled: 2, healthy: 5, imageBytes: 1 * MB, images: 10, perSecond: 10 },
+    variants: { viewers: 10, imageBytes: 10 * KB, perSecond: 20, publishes: 40, encodesInFlight: 4 },
     loopback: { warmupMs: 200, trials: 2, durationMs: 200 },
     jobTimeoutMs: 30_000,
   },

@@ -12,6 +12,7 @@ import { runIdleCells } from './cells/idle.js';
 import { runIngestCells } from './cells/ingest.js';
 import { runLoopbackCells } from './cells/loopback.js';
 import { runSlowViewerCells } from './cells/slow-viewers.js';
+import { runVariantContentionCell } from './cells/variant-contention.js';
 import { describeMachine } from './machine.js';
 import { describeSource } from './source-version.js';
 import { PLANS, type BenchPlan } from './plan.js';
@@ -25,7 +26,7 @@ import { imageRelayLauncher } from './servers/image-relay.js';
 import { naiveRelayLauncher } from './servers/naive.js';
 import { nchanLauncher } from './servers/nchan.js';
 
-const CELL_NAMES = ['loopback', 'fan-out', 'ingest', 'idle', 'slow-viewers'] as const;
+const CELL_NAMES = ['loopback', 'fan-out', 'ingest', 'idle', 'slow-viewers', 'variants'] as const;
 type CellName = (typeof CELL_NAMES)[number];
 
 /** File descriptors kept free beside the idle streams: listeners, publishers, logs, the other processes' pipes. */
@@ -148,6 +149,7 @@ async function main(children: ChildProcesses): Promise<number> {
   const ingest = await runs('ingest', () => runIngestCells(context));
   const idle = await runs('idle', () => runIdleCells(context));
   const slowViewers = await runs('slow-viewers', () => runSlowViewerCells(context));
+  const variants = await runs('variants', () => runVariantContentionCell(context, repoRoot));
 
   const results: BenchResults = {
     plan,
@@ -163,6 +165,7 @@ async function main(children: ChildProcesses): Promise<number> {
     ingest,
     idle,
     slowViewers,
+    variants,
   };
   process.stdout.write(renderConsoleReport(results));
   if (options.write) {

@@ -9,6 +9,13 @@ export interface ImageDescription {
   readonly channel: string;
   /** Where the bytes are served; path-absolute unless the relay is configured with a public URL. */
   readonly url: string;
+  /**
+   * A small variant for lists and strips (320 pixels wide at most, in the original's format; GIFs as PNG).
+   * In a stream asked for a variant (`?w=`), `url` is that variant's and the original's is in `originalUrl`.
+   */
+  readonly thumbnailUrl: string;
+  readonly originalUrl?: string;
+  /** Type, bytes, width and height are the original's, whatever variant `url` names. */
   readonly type: string;
   readonly bytes: number;
   readonly width: number;
@@ -23,6 +30,8 @@ export interface ChannelListing {
   readonly channel: string;
   readonly latestId: string;
   readonly latestUrl: string;
+  /** The latest image's thumbnail (see ImageDescription.thumbnailUrl). */
+  readonly latestThumbnailUrl: string;
   readonly images: number;
   readonly bytes: number;
   readonly viewers: number;

@@ -11,6 +11,9 @@ import { parseStaticTokens } from './core/access/static-tokens.js';
 import { Hub } from './core/delivery/hub.js';
 import { buildHttpApp } from './http/app.js';
 import { describeImage } from './http/image-description.js';
+import { MjpegFeeds } from './imaging/mjpeg/mjpeg-feeds.js';
+import { createSharpTransformer } from './imaging/sharp-transformer.js';
+import { DEFAULT_MAX_INPUT_PIXELS, VariantService } from './imaging/variant-service.js';
 import { createImageFrameEncoders } from './sse/image-frames.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { encodeSseComment } from './sse/sse-frame.js';
@@ -45,6 +48,8 @@ export interface Relay {
   readonly metrics: RelayMetrics;
   /** Whether tokens are required. */
   readonly accessControlled: boolean;
+  /** Resized variants and their cache (its stats show how many encodes ran). */
+  readonly variants: VariantService;
   /** Starts listening; resolves with the base URL, e.g. "http://127.0.0.1:43121". */
   listen(): Promise<string>;
   /** Stops accepting, ends every stream cleanly, releases the backend. Safe to call twice. */
@@ -68,12 +73,22 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },
     observer: metrics,
   });
-  const frames = createImageFrameEncoders((image) => describeImage(image, config.publicUrl));
+  const frames = createImageFrameEncoders((image, variantQuery) => describeImage(image, config.publicUrl, variantQuery));
   const access = new AccessPolicy(
     config.access.tokens ? parseStaticTokens(config.access.tokens) : undefined,
     config.access.jwt ? new JwtVerifier(config.access.jwt.algorithm, config.access.jwt.key) : undefined,
   );
-  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map(), metrics }, logger);
+  const variants = new VariantService(createSharpTransformer(DEFAULT_MAX_INPUT_PIXELS), {
+    ...config.variants,
+    maxInputPixels: DEFAULT_MAX_INPUT_PIXELS,
+  });
+  const mjpeg = new MjpegFeeds({ latest: (channel) => hub.latest(channel), listen: (listener) => backend.listen(listener) }, variants, {
+    delivery: config.delivery,
+    keepAliveMs: config.heartbeatIntervalMs,
+    onSkipped: (image, error) =>
+      logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
+  });
+  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map(), metrics, variants, mjpeg }, logger);
 
   return {
     hub,
@@ -81,6 +96,7 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     http,
     metrics,
     accessControlled: access.enabled,
+    variants,
     async listen() {
       try {
         await http.listen({ port: config.port, host: config.host });
@@ -96,6 +112,7 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     close() {
       closing ??= (async () => {
         await hub.close();
+        mjpeg.close();
         await http.close();
         await backend.close();
       })();

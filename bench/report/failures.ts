@@ -33,6 +33,8 @@ export function findFailures(results: BenchResults): string[] {
       failures.push(`slow viewers, ${server}: ${outcome.value.load.viewersLost} healthy viewers' streams were ended by the server`);
     }
   }
+  check('variants, image-relay', results.variants);
+  if (results.variants?.ok && results.variants.value.encoding.encodes === 0) failures.push('variants: no variant was encoded');
   const relaySlow = results.slowViewers?.['image-relay'];
   if (relaySlow?.ok && relaySlow.value.load.events === 0) failures.push('slow viewers: image-relay delivered no image');
   return failures;

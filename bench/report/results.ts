@@ -3,7 +3,8 @@ import type { IdleMeasurement } from '../cells/idle.js';
 import type { IngestRow } from '../cells/ingest.js';
 import type { LoopbackCell } from '../cells/loopback.js';
 import type { SlowViewersMeasurement } from '../cells/slow-viewers.js';
-import type { PerServer } from '../cells/cell-context.js';
+import type { Outcome, PerServer } from '../cells/cell-context.js';
+import type { VariantContentionMeasurement } from '../cells/variant-contention.js';
 import type { MachineDescription } from '../machine.js';
 import type { BenchPlan } from '../plan.js';
 import type { ServerName } from '../servers/bench-server.js';
@@ -27,4 +28,6 @@ export interface BenchResults {
   readonly ingest: readonly IngestRow[] | undefined;
   readonly idle: PerServer<IdleMeasurement> | undefined;
   readonly slowViewers: PerServer<SlowViewersMeasurement> | undefined;
+  /** image-relay only; undefined when the cell was not run (or image-relay was not measured). */
+  readonly variants?: Outcome<VariantContentionMeasurement> | undefined;
 }

@@ -5,6 +5,7 @@ import { decimal, milliseconds, percent, ratio, size } from './format.js';
 import { deliveryTable, efficiencyTable, latencyTable, saturationTable } from './fan-out-tables.js';
 import type { BenchResults } from './results.js';
 import { cpuText, FAILED, serverNames, type Table } from './table-kit.js';
+import { variantContentionTable } from './variant-table.js';
 
 export type { Table } from './table-kit.js';
 
@@ -129,6 +130,7 @@ export function allTables(results: BenchResults): Table[] {
     ingestTable(results),
     idleTable(results),
     slowViewersTable(results),
+    variantContentionTable(results),
     loopbackTable(results),
   ].filter((table) => table !== undefined);
 }

@@ -215,6 +215,7 @@ function toRelayConfig(settings: Record<OptionName, string | number>): RelayConf
     trustProxy: settings.trustProxy === 'true',
     dataDir: settings.dataDir ? { dir: settings.dataDir as string, maxBytes: number('dataDirMaxBytes') } : undefined,
     metricsToken: settings.metricsToken as string,
+    variants: { cacheBytes: number('variantCacheBytes'), concurrency: number('variantConcurrency') },
     logLevel: settings.logLevel as RelayConfig['logLevel'],
   };
 }

@@ -10,6 +10,7 @@ import {
   DEFAULT_QUEUE_MAX_IMAGES,
   DEFAULT_STUCK_TIMEOUT_MS,
 } from '../core/delivery/delivery-limits.js';
+import { DEFAULT_VARIANT_CACHE_BYTES, DEFAULT_VARIANT_CONCURRENCY } from '../imaging/variant-service.js';
 import {
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_HOST,
@@ -146,6 +147,14 @@ export const OPTION_SPECS = {
   metricsToken: {
     flag: 'metrics-token', env: ['IMAGE_RELAY_METRICS_TOKEN'], kind: 'string', defaultValue: '',
     description: 'Bearer token GET /metrics requires (16+ characters); without it /metrics is open while access control is off, closed when on',
+  },
+  variantCacheBytes: {
+    flag: 'variant-cache-bytes', env: ['IMAGE_RELAY_VARIANT_CACHE_BYTES'], kind: 'bytes',
+    defaultValue: DEFAULT_VARIANT_CACHE_BYTES, min: 1, description: 'Bytes of resized image variants (thumbnails) kept in memory',
+  },
+  variantConcurrency: {
+    flag: 'variant-concurrency', env: ['IMAGE_RELAY_VARIANT_CONCURRENCY'], kind: 'integer',
+    defaultValue: DEFAULT_VARIANT_CONCURRENCY, min: 1, max: 16, description: 'Image variants encoded at once',
   },
   logLevel: {
     flag: 'log-level', env: ['IMAGE_RELAY_LOG_LEVEL', 'LOG_LEVEL'], kind: 'log-level', defaultValue: 'info',

@@ -37,6 +37,8 @@ export interface RelayConfig {
   readonly dataDir: { readonly dir: string; readonly maxBytes: number } | undefined;
   /** Bearer token of GET /metrics; "" for none (open without access control, closed with it). */
   readonly metricsToken: string;
+  /** Resized variants (thumbnails, MJPEG frames): the memory their cache may hold and how many encode at once. */
+  readonly variants: { readonly cacheBytes: number; readonly concurrency: number };
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

@@ -53,6 +53,20 @@ export const ERRORS = {
     status: 503,
     message: 'The relay cannot reach its storage (Redis or disk) right now; the image was not stored. Try again shortly.',
   },
+  invalid_variant: {
+    status: 400,
+    message:
+      'Variant parameters: w and h among 160, 320, 640, 1280, 1920; fit cover, contain or inside; format jpeg, webp, avif or png; q 30-95.',
+  },
+  image_too_complex: {
+    status: 422,
+    message: 'The image has too many pixels to make a variant of it; fetch the original (without parameters) instead.',
+  },
+  variant_failed: {
+    status: 422,
+    message: 'The image could not be decoded to make this variant; fetch the original (without parameters) instead.',
+  },
+  variants_busy: { status: 503, message: 'The relay is making as many image variants as it can; try again shortly.' },
   internal_error: { status: 500, message: 'The relay failed to handle this request; it has been logged.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -11,6 +11,7 @@ import type { RelayContext, RouteModule } from './relay-context.js';
 import { channelEventRoutes } from './routes/channel-events.js';
 import { channelImageRoutes } from './routes/channel-images.js';
 import { channelListRoutes } from './routes/channel-list.js';
+import { channelMjpegRoutes } from './routes/channel-mjpeg.js';
 import { homeRoutes } from './routes/home.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { originalApiRoutes } from './routes/original-api.js';
@@ -23,6 +24,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   channelListRoutes,
   channelEventRoutes,
   metricsRoutes,
+  channelMjpegRoutes,
 ];
 
 /**

@@ -3,6 +3,8 @@ import type { RelayConfig } from '../config/relay-config.js';
 import type { AccessPolicy } from '../core/access/access-policy.js';
 import type { Hub } from '../core/delivery/hub.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
+import type { MjpegFeeds } from '../imaging/mjpeg/mjpeg-feeds.js';
+import type { VariantService } from '../imaging/variant-service.js';
 import type { ImageFrameEncoders } from '../sse/image-frames.js';
 
 /** What routes are given: the core to call and the settings that shape their answers. */
@@ -16,6 +18,10 @@ export interface RelayContext {
   readonly openStreams: Map<string, number>;
   /** Counts refusals and serves GET /metrics. */
   readonly metrics: RelayMetrics;
+  /** Resized variants of stored images (thumbnails, `?w=`), encoded once each and cached. */
+  readonly variants: VariantService;
+  /** MJPEG streams of channels, one conversion per image for all their viewers. */
+  readonly mjpeg: MjpegFeeds;
 }
 
 /** A feature's routes, built from the context; app.ts registers them from one table. */

@@ -17,6 +17,24 @@ export function lastEventIdOf(request: FastifyRequest<{ Querystring: { lastEvent
   return typeof query === 'string' && query !== '' ? query : undefined;
 }
 
+/**
+ * Counts an open stream (event stream or MJPEG) against the client's streams-per-client limit; refuses with
+ * 429 past it. Returns the release to call when the stream ends.
+ */
+export function claimStreamSlot(context: RelayContext, request: FastifyRequest): () => void {
+  const client = clientKey(request);
+  const open = context.openStreams.get(client) ?? 0;
+  if (open >= context.config.limits.streamsPerClient) {
+    throw new RelayError('too_many_streams', `This client has ${open} streams open, as many as it may; close one first.`);
+  }
+  context.openStreams.set(client, open + 1);
+  return () => {
+    const remaining = (context.openStreams.get(client) ?? 1) - 1;
+    if (remaining > 0) context.openStreams.set(client, remaining);
+    else context.openStreams.delete(client);
+  };
+}
+
 /** Opens an event stream for one or more channels and keeps it until the viewer leaves or the relay stops. */
 export function serveEventStream(
   context: RelayContext,
@@ -26,12 +44,7 @@ export function serveEventStream(
   encode: FrameEncoder<ImageRecord>,
 ): void {
   const lastEventId = lastEventIdOf(request);
-  const client = clientKey(request);
-  const open = context.openStreams.get(client) ?? 0;
-  if (open >= context.config.limits.streamsPerClient) {
-    throw new RelayError('too_many_streams', `This client has ${open} streams open, as many as it may; close one first.`);
-  }
-  context.openStreams.set(client, open + 1);
+  const releaseSlot = claimStreamSlot(context, request);
   const stream = openEventStream(reply, context.config.retryMs);
   // Plain fields rather than a child logger: a stream lives for hours, and a child logger per viewer is memory
   // every idle viewer pays for (see docs/BENCHMARKS.md, idle streams).
@@ -43,9 +56,7 @@ export function serveEventStream(
   const filter = grant.subscribesToAll ? undefined : grant.canSubscribe;
   const subscription = context.hub.subscribe({ channels, lastEventId, sink: stream.sink, encode, signal: stream.signal, filter });
   void subscription.ended.then(({ reason, stats }) => {
-    const remaining = (context.openStreams.get(client) ?? 1) - 1;
-    if (remaining > 0) context.openStreams.set(client, remaining);
-    else context.openStreams.delete(client);
+    releaseSlot();
     log.info({ ...where, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
   });
 }

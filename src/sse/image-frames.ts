@@ -11,15 +11,27 @@ export interface ImageFrameEncoders {
   readonly metadata: FrameEncoder<ImageRecord>;
   /** As `metadata`, plus a `dataUrl` field, for clients that want one message per image. */
   readonly inlineMetadata: FrameEncoder<ImageRecord>;
+  /**
+   * As `metadata`, with `url` pointing to a variant (its canonical query, e.g. "w=640&format=webp"): one encoder
+   * per variant, so every viewer of the same size shares each image's frame.
+   */
+  metadataForVariant(variantQuery: string): FrameEncoder<ImageRecord>;
 }
+
+/**
+ * Variant forms whose encoders are kept. The allowed parameters make thousands of forms possible; a page uses
+ * one or two. Past this the oldest form's encoder is dropped (its viewers keep theirs; new ones get a new one).
+ */
+const MAX_VARIANT_FORMS = 32;
 
 /** The data: URL as bytes: as it arrived (original API), or built from a binary upload's bytes. */
 function dataUrlTextOf(image: ImageRecord): Buffer {
   return image.dataUrlText ?? Buffer.from(`${image.dataUrlHeader},${image.bytes.toString('base64')}`, 'latin1');
 }
 
-/** @param describe the JSON description of an image (see http/image-description.ts). */
-export function createImageFrameEncoders(describe: (image: ImageRecord) => object): ImageFrameEncoders {
+/** @param describe the JSON description of an image, for a variant's URL if given (see http/image-description.ts). */
+export function createImageFrameEncoders(describe: (image: ImageRecord, variantQuery?: string) => object): ImageFrameEncoders {
+  const variantForms = new Map<string, FrameEncoder<ImageRecord>>();
   return {
     dataUrl: cachedEncoder((image) => encodeDataEventParts(image.id, dataUrlTextOf(image))),
     metadata: cachedEncoder((image) =>
@@ -35,5 +47,16 @@ export function createImageFrameEncoders(describe: (image: ImageRecord) => objec
         }),
       }),
     ),
+    metadataForVariant(variantQuery) {
+      let encoder = variantForms.get(variantQuery);
+      if (!encoder) {
+        encoder = cachedEncoder((image) =>
+          encodeSseEvent({ id: image.id, event: 'image', data: JSON.stringify(describe(image, variantQuery)) }),
+        );
+        variantForms.set(variantQuery, encoder);
+        if (variantForms.size > MAX_VARIANT_FORMS) variantForms.delete(variantForms.keys().next().value!);
+      }
+      return encoder;
+    },
   };
 }

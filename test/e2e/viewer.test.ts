@@ -22,6 +22,8 @@ import { solidPng } from '../support/png.js';
 import { startRelay, toDataUrl, type RunningRelay } from '../support/relay-harness.js';
 
 type Rgb = [number, number, number];
+/** MJPEG frames are JPEG: a flat colour comes back a few levels off after YCbCr and quantization. */
+const MJPEG_TOLERANCE = 8;
 const RED: Rgb = [230, 20, 20];
 const GREEN: Rgb = [20, 200, 60];
 const BLUE: Rgb = [30, 60, 230];
@@ -222,6 +224,54 @@ describe('the viewer, in a real browser', { skip }, () => {
       await page.close();
     } finally {
       await guarded.close();
+    }
+  });
+
+  it('loads thumbnails, not originals, in the channel list, the grid and the history strip', async () => {
+    const imageRequests: string[] = [];
+    const recordImages = (target: Page): void => {
+      target.on('request', (request) => request.resourceType() === 'image' && imageRequests.push(new URL(request.url()).pathname + new URL(request.url()).search));
+    };
+    await publishPng(server.url, 'thumbs', RED, [800, 600]);
+    page = await browser.newPage();
+    recordImages(page);
+    await page.goto(`${server.url}/`);
+    await waitForPixel(page, '.card[data-channel="thumbs"] img', RED);
+    await publishPng(server.url, 'thumbs', GREEN, [800, 600]);
+    await waitForPixel(page, '.card[data-channel="thumbs"] img', GREEN);
+    assert.equal(await page.evaluate(`document.querySelector('.card[data-channel="thumbs"] img').naturalWidth`), 320);
+    await page.goto(`${server.url}/grid?channel=thumbs`);
+    await waitForPixel(page, '.tile[data-channel="thumbs"] img', GREEN);
+    assert.equal(await page.evaluate(`document.querySelector('.tile[data-channel="thumbs"] img').naturalWidth`), 640);
+    await page.goto(`${server.url}/view/thumbs`);
+    await waitForPixel(page, '[data-testid="picture"]', GREEN);
+    await waitForCount(page, '[data-testid="strip"] .thumb', 2);
+    await waitForPixel(page, '[data-testid="strip"] .thumb:first-child img', RED);
+    const channelImages = imageRequests.filter((url) => url.startsWith('/channels/thumbs/'));
+    const originals = channelImages.filter((url) => !url.includes('?'));
+    // Only the channel page's own picture is the original; cards, tiles and strip entries are variants.
+    assert.deepEqual(originals.length, 1, `originals loaded: ${originals.join(', ')}`);
+    assert.ok(channelImages.some((url) => url.endsWith('?w=320')), 'thumbnails for the list and the strip');
+    assert.ok(channelImages.some((url) => url.endsWith('?w=640')), 'tile-sized variants for the grid');
+    await page.close();
+  });
+
+  it('shows a live channel in <img src=".../mjpeg"> on a page with no script', async (t) => {
+    await publishPng(server.url, 'mjpeg-wall', RED, [160, 120]);
+    // crossorigin only so that the test can read the pixels back (the relay answers CORS); a page needs none.
+    const pageHtml = `<!doctype html><title>no script</title><img id="live" crossorigin="anonymous" width="320" src="${server.url}/channels/mjpeg-wall/mjpeg">`;
+    const other = http.createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'none'" }).end(pageHtml));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(other.address() as net.AddressInfo).port}/`);
+      await waitForPixel(page, '#live', RED, MJPEG_TOLERANCE);
+      await publishPng(server.url, 'mjpeg-wall', BLUE, [160, 120]);
+      await waitForPixel(page, '#live', BLUE, MJPEG_TOLERANCE);
+      await screenshot(page, t);
+      await page.close();
+    } finally {
+      other.close();
     }
   });
 

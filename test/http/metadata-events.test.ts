@@ -33,7 +33,7 @@ describe('metadata event streams', () => {
       const event = await received;
       const data = JSON.parse(event.data as string) as Record<string, unknown>;
       assert.equal(event.lastEventId, published.id);
-      assert.deepEqual(Object.keys(data).sort(), ['bytes', 'channel', 'height', 'id', 'publishedAt', 'type', 'url', 'width']);
+      assert.deepEqual(Object.keys(data).sort(), ['bytes', 'channel', 'height', 'id', 'publishedAt', 'thumbnailUrl', 'type', 'url', 'width']);
       assert.equal(data.type, 'image/avif');
       assert.equal(data.width, 150);
       assert.equal(data.height, 103);

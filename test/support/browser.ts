@@ -83,12 +83,15 @@ async function waitForExpression(page: Page, expression: string, what: () => Pro
   }
 }
 
-/** Waits until the <img> matching `selector` is decoded and shows `rgb` at its centre. */
-export async function waitForPixel(page: Page, selector: string, rgb: [number, number, number]): Promise<void> {
+/**
+ * Waits until the <img> matching `selector` is decoded and shows `rgb` at its centre, within `tolerance` levels
+ * per channel (lossless images: under 3; JPEG frames need more).
+ */
+export async function waitForPixel(page: Page, selector: string, rgb: [number, number, number], tolerance = 3): Promise<void> {
   const check = `(() => {
     const pixel = (${CENTRE_PIXEL})(${JSON.stringify(selector)});
     const wanted = ${JSON.stringify(rgb)};
-    return pixel !== null && pixel.every((value, index) => Math.abs(value - wanted[index]) < 3);
+    return pixel !== null && pixel.every((value, index) => Math.abs(value - wanted[index]) < ${tolerance});
   })()`;
   const describe = async (): Promise<string> =>
     `${selector} to show rgb(${rgb.join(', ')}); it shows ${JSON.stringify(await pixelOf(page, selector).catch(() => null))}`;

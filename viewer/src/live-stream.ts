@@ -18,12 +18,14 @@ const RETRY_AFTER_CLOSE_MS = 3000;
  * network error and sends Last-Event-ID; when it gives up (the relay answered with an error while restarting),
  * a new one is opened with `?lastEventId=`, so the viewer resumes where it was and shows nothing twice.
  * @param startAfter the id of the newest image the page already shows (from a history listing), if any.
+ * @param variantQuery a variant's query (e.g. "w=640"): the events' `url` then names that variant of each image.
  */
 export function followImages(
   channels: readonly string[],
   onImage: (image: ImageDescription) => void,
   onState: (state: ConnectionState) => void,
   startAfter?: string,
+  variantQuery?: string,
 ): () => void {
   let lastId: string | undefined = startAfter;
   let source: EventSource | undefined;
@@ -34,6 +36,7 @@ export function followImages(
     const params = new URLSearchParams();
     for (const channel of channels) params.append('channel', channel);
     if (lastId) params.set('lastEventId', lastId);
+    for (const [name, value] of new URLSearchParams(variantQuery)) params.set(name, value);
     source = new EventSource(`/events?${params}`);
     source.onopen = () => onState('live');
     source.onerror = () => {

@@ -2,6 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { ALL_CHANNELS, resolveChannelName } from '../../core/channel-name.js';
 import { requireSubscribe } from '../../core/access/access-policy.js';
 import { RelayError } from '../../core/errors.js';
+import type { FrameEncoder } from '../../core/delivery/frame-sink.js';
+import type { ImageRecord } from '../../core/image-record.js';
+import { asksForVariant, parseVariantQuery, variantQueryString } from '../../imaging/variant-spec.js';
 import type { RelayContext } from '../relay-context.js';
 import { serveEventStream } from '../serve-event-stream.js';
 
@@ -19,18 +22,29 @@ function wantsInline(query: EventsQuery): boolean {
 }
 
 /**
+ * The stream's form: plain metadata, metadata with a data: URL (`?inline=1`), or metadata whose `url` names a
+ * variant (`?w=640&format=webp`, checked as for an image URL: the stream is refused with 400 if out of range).
+ */
+function encoderFor(context: RelayContext, query: EventsQuery): FrameEncoder<ImageRecord> {
+  const variantParameters = query as Readonly<Record<string, unknown>>;
+  if (asksForVariant(variantParameters)) {
+    if (wantsInline(query)) throw new RelayError('invalid_variant', 'A stream carries inline data or variant URLs, not both.');
+    return context.frames.metadataForVariant(variantQueryString(parseVariantQuery(variantParameters)));
+  }
+  return wantsInline(query) ? context.frames.inlineMetadata : context.frames.metadata;
+}
+
+/**
  * Metadata streams (`channel=*` follows every channel, for channel lists): named `image` events whose data describes the image and gives its URL, so browsers fetch
  * the bytes through their HTTP cache (and only when they show them). One connection can follow many channels,
  * which keeps a page inside the browsers' six-connections-per-origin limit on HTTP/1.1.
  */
 export const channelEventRoutes = (context: RelayContext) =>
   async function channelEvents(app: FastifyInstance): Promise<void> {
-    const encoderFor = (query: EventsQuery) => (wantsInline(query) ? context.frames.inlineMetadata : context.frames.metadata);
-
     app.get<{ Params: { channel: string }; Querystring: EventsQuery }>('/channels/:channel/events', async (request, reply) => {
       const channel = resolveChannelName(request.params.channel);
       requireSubscribe(request.grant, channel);
-      serveEventStream(context, request, reply, [channel], encoderFor(request.query));
+      serveEventStream(context, request, reply, [channel], encoderFor(context, request.query));
     });
 
     app.get<{ Querystring: EventsQuery }>('/events', async (request, reply) => {
@@ -49,6 +63,6 @@ export const channelEventRoutes = (context: RelayContext) =>
         throw new RelayError('invalid_channel', `One stream follows at most ${MAX_CHANNELS_PER_STREAM} channels.`);
       }
       for (const channel of channels) if (channel !== ALL_CHANNELS) requireSubscribe(request.grant, channel);
-      serveEventStream(context, request, reply, channels, encoderFor(request.query));
+      serveEventStream(context, request, reply, channels, encoderFor(context, request.query));
     });
   };

@@ -4,10 +4,10 @@ import { requirePublish, requireSubscribe } from '../../core/access/access-polic
 import { resolveChannelName } from '../../core/channel-name.js';
 import { RelayError } from '../../core/errors.js';
 import { base64Length } from '../../core/image/data-url.js';
-import { extensionFor } from '../../core/image/image-type.js';
-import type { ImageRecord, NewImage } from '../../core/image-record.js';
+import type { NewImage } from '../../core/image-record.js';
 import { MAX_META_BYTES } from '../../core/image-meta.js';
 import { describeImage, type ImageDescription } from '../image-description.js';
+import { IMMUTABLE, sendImageOrVariant } from '../image-response.js';
 import { imageFromParsedBody, type IngestQuery } from '../ingest/image-body.js';
 import { MAX_FILES_PER_REQUEST, publishMultipartImages } from '../ingest/multipart-images.js';
 import type { RelayContext } from '../relay-context.js';
@@ -17,13 +17,6 @@ const HISTORY_PAGE_DEFAULT = 50;
 const HISTORY_PAGE_MAX = 1000;
 /** Room in a JSON body beside the base64 payload: header, metadata, JSON punctuation. */
 const JSON_BODY_SLACK_BYTES = 64 * 1024;
-
-/**
- * An image's own URL never changes content (ids are never reused), so caches may keep it for good. The CSP and
- * nosniff make sure a browser opening the URL directly only ever renders it as the sniffed image type.
- */
-const IMMUTABLE = 'public, max-age=31536000, immutable';
-const INERT_IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 interface ChannelParams {
   channel: string;
@@ -94,7 +87,7 @@ export const channelImageRoutes = (context: RelayContext) =>
       requireSubscribe(request.grant, channel);
       const image = await hub.image(channel, request.params.id);
       if (!image) throw new RelayError('image_not_found');
-      return sendImage(request, reply, image, IMMUTABLE);
+      return sendImageOrVariant(request, reply, image, context.variants, IMMUTABLE);
     });
 
     app.get<{ Params: ChannelParams }>('/channels/:channel/latest', async (request, reply) => {
@@ -103,22 +96,6 @@ export const channelImageRoutes = (context: RelayContext) =>
       const image = await hub.latest(channel);
       if (!image) throw new RelayError('image_not_found', `Channel "${channel}" holds no image yet.`);
       // Revalidated every time: the latest image changes, its ETag tells the browser whether it did.
-      return sendImage(request, reply, image, 'no-cache');
+      return sendImageOrVariant(request, reply, image, context.variants, 'no-cache');
     });
   };
-
-function sendImage(request: FastifyRequest, reply: FastifyReply, image: ImageRecord, cacheControl: string): FastifyReply {
-  const etag = `"${image.id}"`;
-  reply
-    .header('etag', etag)
-    .header('cache-control', cacheControl)
-    .header('x-content-type-options', 'nosniff')
-    .header('content-security-policy', INERT_IMAGE_CSP)
-    .header('last-modified', new Date(image.publishedAt).toUTCString())
-    .header('content-disposition', `inline; filename="${image.channel}-${image.id}.${extensionFor(image.type)}"`);
-  const ifNoneMatch = request.headers['if-none-match'];
-  if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
-    return reply.code(304).send();
-  }
-  return reply.type(image.type).send(image.bytes);
-}

@@ -46,13 +46,13 @@ export function renderChannelList(root: HTMLElement): void {
   const showSummary = (summary: ChannelSummary): void => {
     const card = cardFor(summary.channel);
     card.viewers.textContent = `${summary.viewers} watching`;
-    if (!card.thumbnail.src) card.thumbnail.src = summary.latestUrl;
+    if (!card.thumbnail.src) card.thumbnail.src = summary.latestThumbnailUrl;
     card.lastPublishedAt = summary.lastPublishedAt;
   };
 
   const showImage = (image: ImageDescription): void => {
     const card = cardFor(image.channel);
-    card.thumbnail.src = image.url;
+    card.thumbnail.src = image.thumbnailUrl;
     card.lastPublishedAt = image.publishedAt;
     card.arrivals.push(Date.now());
     card.element.dataset.latestId = image.id;

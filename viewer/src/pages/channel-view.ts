@@ -58,7 +58,7 @@ export function renderChannelView(root: HTMLElement, channel: string): void {
 
   const addToStrip = (image: ImageDescription): void => {
     const thumb = el('button', { type: 'button', class: 'thumb', 'data-id': image.id, title: formatTime(image.publishedAt) },
-      el('img', { src: image.url, alt: '', loading: 'lazy' }));
+      el('img', { src: image.thumbnailUrl, alt: '', loading: 'lazy' }));
     thumb.addEventListener('click', () => {
       const index = images.findIndex((candidate) => candidate.id === image.id);
       selected = index === images.length - 1 && !paused ? null : index;

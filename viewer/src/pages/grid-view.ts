@@ -3,6 +3,12 @@ import { el, setConnectionState, setCrumbs } from '../dom';
 import { formatAge } from '../format';
 import { followImages } from '../live-stream';
 
+/**
+ * The size of a tile's picture: its stream asks for this variant (`?w=640`), so every `url` in its events names
+ * it. 640 pixels fill a tile of a wall of four across a 2560-pixel screen; a 12-megapixel frame is 30 times that.
+ */
+const TILE_VARIANT = 'w=640';
+
 /** Several channels side by side on one event stream: a wall of cameras. Without channels, every channel. */
 export function renderGridView(root: HTMLElement, channels: string[]): void {
   const following = channels.length > 0 ? channels : ['*'];
@@ -29,7 +35,7 @@ export function renderGridView(root: HTMLElement, channels: string[]): void {
     tile.image.src = image.url;
     tile.publishedAt = image.publishedAt;
     tile.image.dataset.id = image.id;
-  }, setConnectionState);
+  }, setConnectionState, undefined, TILE_VARIANT);
   window.setInterval(() => {
     for (const [channel, tile] of tiles) {
       tile.label.textContent = tile.publishedAt ? `${channel} · ${formatAge(tile.publishedAt)}` : channel;

@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { extensionFor } from '../core/image/image-type.js';
+import type { ImageRecord } from '../core/image-record.js';
+import type { VariantService } from '../imaging/variant-service.js';
+import { asksForVariant, parseVariantQuery, resolveVariant, type VariantFormat } from '../imaging/variant-spec.js';
+
+/**
+ * An image's own URL never changes content (ids are never reused), so caches may keep it for good. The CSP and
+ * nosniff make sure a browser opening the URL directly only ever renders it as the sniffed image type.
+ */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+const INERT_IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+const VARIANT_EXTENSIONS: Record<VariantFormat, string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif', png: 'png' };
+
+/**
+ * Answers with the image, or with the variant its query asks for (`?w=320&format=webp`, see
+ * imaging/variant-spec.ts). A variant has the same caching and inert-content headers as its original; its ETag
+ * names the variant, so a cache never confuses the two, and a revalidation (304) costs no encode.
+ */
+export async function sendImageOrVariant(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  image: ImageRecord,
+  variants: VariantService,
+  cacheControl: string,
+): Promise<FastifyReply> {
+  const query = request.query as Readonly<Record<string, unknown>> | undefined;
+  if (!asksForVariant(query)) {
+    const served = { etag: `"${image.id}"`, type: image.type, extension: extensionFor(image.type) };
+    return sendImage(request, reply, image, served, cacheControl, async () => image.bytes);
+  }
+  const spec = resolveVariant(parseVariantQuery(query!), image.type);
+  const served = { etag: `"${image.id}.${spec.key}"`, type: spec.type, extension: VARIANT_EXTENSIONS[spec.format] };
+  return sendImage(request, reply, image, served, cacheControl, async () => (await variants.variantOf(image, spec)).bytes);
+}
+
+async function sendImage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  image: ImageRecord,
+  served: { readonly etag: string; readonly type: string; readonly extension: string },
+  cacheControl: string,
+  bytes: () => Promise<Buffer>,
+): Promise<FastifyReply> {
+  const ifNoneMatch = request.headers['if-none-match'];
+  const notModified = ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === served.etag) ?? false;
+  // Encoded before any header is set: a refused variant (422, 503) must not carry the image's caching headers.
+  const body = notModified ? undefined : await bytes();
+  reply
+    .header('etag', served.etag)
+    .header('cache-control', cacheControl)
+    .header('x-content-type-options', 'nosniff')
+    .header('content-security-policy', INERT_IMAGE_CSP)
+    .header('last-modified', new Date(image.publishedAt).toUTCString())
+    .header('content-disposition', `inline; filename="${image.channel}-${image.id}.${served.extension}"`);
+  if (body === undefined) return reply.code(304).send();
+  return reply.type(served.type).send(body);
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify';
+import { requireSubscribe } from '../../core/access/access-policy.js';
+import { resolveChannelName } from '../../core/channel-name.js';
+import { RelayError } from '../../core/errors.js';
+import { MJPEG_CONTENT_TYPE, MJPEG_PREAMBLE } from '../../imaging/mjpeg/multipart-frame.js';
+import { parseVariantQuery } from '../../imaging/variant-spec.js';
+import type { RelayContext } from '../relay-context.js';
+import { claimStreamSlot } from '../serve-event-stream.js';
+import { openStream } from '../stream-response.js';
+
+/**
+ * `GET /channels/{channel}/mjpeg`: the channel as MJPEG, for an `<img>` without script, VLC, ffmpeg, OBS or a
+ * Home Assistant MJPEG camera. `?w=` (and h, fit, q) picks a frame size; the format is always JPEG. It counts as
+ * a stream for the per-client limit and needs a subscribe token like an event stream (`?access_token=` works in
+ * an `<img>`, which can send no header).
+ */
+export const channelMjpegRoutes = (context: RelayContext) =>
+  async function channelMjpeg(app: FastifyInstance): Promise<void> {
+    app.get<{ Params: { channel: string } }>('/channels/:channel/mjpeg', async (request, reply) => {
+      const channel = resolveChannelName(request.params.channel);
+      requireSubscribe(request.grant, channel);
+      const variant = parseVariantQuery(request.query as Readonly<Record<string, unknown>>);
+      if (variant.format !== undefined && variant.format !== 'jpeg') {
+        throw new RelayError('invalid_variant', 'MJPEG frames are JPEG: leave "format" out, or give format=jpeg.');
+      }
+      const releaseSlot = claimStreamSlot(context, request);
+      const stream = openStream(reply, MJPEG_CONTENT_TYPE, MJPEG_PREAMBLE);
+      const log = request.server.log;
+      log.info({ channel, mjpeg: true, remote: request.ip }, 'viewer connected');
+      const { ended } = context.mjpeg.watch({ channel, variant, sink: stream.sink, signal: stream.signal });
+      void ended.then(({ reason, stats }) => {
+        releaseSlot();
+        log.info({ channel, mjpeg: true, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
+      });
+    });
+  };

@@ -1,0 +1,160 @@
+import type { DeliveryLimits } from '../../core/delivery/delivery-limits.js';
+import type { DisconnectSignal, FrameSink } from '../../core/delivery/frame-sink.js';
+import { Subscriber, type CloseReason, type SubscriberStats } from '../../core/delivery/subscriber.js';
+import { RelayError } from '../../core/errors.js';
+import { compareEventIds } from '../../core/event-id.js';
+import type { ImageRecord } from '../../core/image-record.js';
+import { cachedEncoder } from '../../sse/frame-cache.js';
+import type { VariantService } from '../variant-service.js';
+import { resolveVariant, variantQueryString, type VariantRequest } from '../variant-spec.js';
+import { containsBoundary, encodeMjpegPart } from './multipart-frame.js';
+
+/** Where the feeds' images come from: the hub's latest image and the backend's stream of every append. */
+export interface MjpegSource {
+  latest(channel: string): Promise<ImageRecord | undefined>;
+  listen(listener: (image: ImageRecord) => void): () => void;
+}
+
+export interface MjpegFeedOptions {
+  readonly delivery: DeliveryLimits;
+  /** Every viewer is sent its feed's last frame again at this interval: a keep-alive that proxies see. */
+  readonly keepAliveMs: number;
+  /** Told of an image that got no frame (a bomb, an undecodable file); the feed carries on with the next. */
+  readonly onSkipped: (image: ImageRecord, error: unknown) => void;
+}
+
+export interface MjpegWatchRequest {
+  readonly channel: string;
+  /** A size for the frames (format is always JPEG); empty for the images as they are. */
+  readonly variant: VariantRequest;
+  readonly sink: FrameSink;
+  readonly signal: DisconnectSignal;
+}
+
+/** One channel at one size: converts each image once for all its viewers, newest first. */
+class Feed {
+  readonly viewers = new Set<Subscriber>();
+  latestFrame: ImageRecord | undefined;
+  private newestOfferedId: string | undefined;
+  private converting = false;
+  /** The newest image that arrived while one was converting; older ones in between are never converted. */
+  private pending: ImageRecord | undefined;
+
+  constructor(
+    private readonly toFrame: (image: ImageRecord) => Promise<ImageRecord>,
+    private readonly onSkipped: (image: ImageRecord, error: unknown) => void,
+  ) {}
+
+  offer(image: ImageRecord): void {
+    if (this.newestOfferedId !== undefined && compareEventIds(image.id, this.newestOfferedId) <= 0) return;
+    this.newestOfferedId = image.id;
+    if (this.converting) this.pending = image;
+    else void this.convert(image);
+  }
+
+  private async convert(image: ImageRecord): Promise<void> {
+    this.converting = true;
+    try {
+      const frame = await this.toFrame(image);
+      this.latestFrame = frame;
+      for (const viewer of this.viewers) viewer.deliver(frame);
+    } catch (error) {
+      this.onSkipped(image, error);
+    } finally {
+      this.converting = false;
+    }
+    const next = this.pending;
+    this.pending = undefined;
+    if (next) void this.convert(next);
+  }
+}
+
+/**
+ * MJPEG streams of channels. Each (channel, size) has one feed while anyone watches it; the feed turns every new
+ * image into a JPEG frame once (through the variant cache, so an image asked for as `?format=jpeg` elsewhere is
+ * not encoded twice) and hands the same frame to every viewer's Subscriber, which applies the event streams'
+ * rules: bounded queue, latest wins, backpressure, stuck viewers cut off. Conversions are asynchronous, which
+ * is why they happen here, before frames reach subscribers, and not in a (synchronous) FrameEncoder.
+ */
+export class MjpegFeeds {
+  private readonly feeds = new Map<string, Feed>();
+  private readonly encodePart = cachedEncoder((frame: ImageRecord) => encodeMjpegPart(frame.bytes));
+  private readonly stopListening: () => void;
+  private readonly keepAliveTimer: NodeJS.Timeout;
+  private closing = false;
+
+  constructor(
+    private readonly source: MjpegSource,
+    private readonly variants: VariantService,
+    private readonly options: MjpegFeedOptions,
+  ) {
+    this.stopListening = source.listen((image) => {
+      for (const [key, feed] of this.feeds) if (key.startsWith(`${image.channel}?`)) feed.offer(image);
+    });
+    this.keepAliveTimer = setInterval(() => this.repeatLastFrames(), options.keepAliveMs);
+    this.keepAliveTimer.unref();
+  }
+
+  /** Adds a viewer: it gets the channel's latest image at once (if any), then every new one as a frame. */
+  watch(request: MjpegWatchRequest): { readonly ended: Promise<{ reason: CloseReason; stats: SubscriberStats }> } {
+    if (this.closing) throw new RelayError('shutting_down');
+    // A channel name holds no "?", so the prefix "<channel>?" matches only that channel's feeds.
+    const key = `${request.channel}?${variantQueryString(request.variant)}`;
+    let feed = this.feeds.get(key);
+    const isNew = !feed;
+    if (!feed) {
+      feed = new Feed((image) => this.frameOf(image, request.variant), this.options.onSkipped);
+      this.feeds.set(key, feed);
+    }
+    const watched = feed;
+    let settle!: (value: { reason: CloseReason; stats: SubscriberStats }) => void;
+    const ended = new Promise<{ reason: CloseReason; stats: SubscriberStats }>((resolve) => (settle = resolve));
+    const viewer: Subscriber = new Subscriber(request.sink, this.encodePart, this.options.delivery, (reason) => {
+      watched.viewers.delete(viewer);
+      if (watched.viewers.size === 0 && this.feeds.get(key) === watched) this.feeds.delete(key);
+      request.signal.removeEventListener('abort', onAbort);
+      settle({ reason, stats: viewer.stats });
+    });
+    watched.viewers.add(viewer);
+    const onAbort = (): void => viewer.close('client_closed');
+    request.signal.addEventListener('abort', onAbort, { once: true });
+    if (request.signal.aborted) onAbort();
+
+    if (watched.latestFrame) viewer.deliver(watched.latestFrame);
+    if (isNew) {
+      this.source.latest(request.channel).then(
+        (latest) => latest && watched.offer(latest),
+        () => undefined, // the backend could not be read: the viewer waits for live images
+      );
+    }
+    return { ended };
+  }
+
+  /** Ends every MJPEG stream; later ones are refused. */
+  close(): void {
+    this.closing = true;
+    clearInterval(this.keepAliveTimer);
+    this.stopListening();
+    for (const feed of [...this.feeds.values()]) for (const viewer of [...feed.viewers]) viewer.close('shutdown');
+  }
+
+  /** A JPEG original at its own size is sent as it is; anything else becomes a JPEG variant. */
+  private async frameOf(image: ImageRecord, variant: VariantRequest): Promise<ImageRecord> {
+    let frame: ImageRecord = image;
+    if (image.type !== 'image/jpeg' || variantQueryString(variant) !== '') {
+      const jpeg = await this.variants.variantOf(image, resolveVariant({ ...variant, format: 'jpeg' }, image.type));
+      frame = { ...image, bytes: jpeg.bytes, type: 'image/jpeg', width: jpeg.width, height: jpeg.height };
+    }
+    if (containsBoundary(frame.bytes)) throw new Error('the JPEG holds the MJPEG boundary');
+    return frame;
+  }
+
+  private repeatLastFrames(): void {
+    for (const feed of this.feeds.values()) {
+      if (!feed.latestFrame) continue;
+      // One copy per feed per interval: Subscriber.writeControl takes a single buffer.
+      const part = Buffer.concat(this.encodePart(feed.latestFrame) as readonly Uint8Array[]);
+      for (const viewer of feed.viewers) viewer.writeControl(part);
+    }
+  }
+}
