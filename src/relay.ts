@@ -1,14 +1,16 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import type { ChannelBackend } from './backend/channel-backend.js';
+import { hasReadinessCheck, type ChannelBackend } from './backend/channel-backend.js';
 import { MemoryBackend } from './backend/memory/memory-backend.js';
+import { RedisBackend } from './backend/redis/redis-backend.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { AccessPolicy } from './core/access/access-policy.js';
 import { JwtVerifier } from './core/access/jwt-verifier.js';
 import { parseStaticTokens } from './core/access/static-tokens.js';
 import { Hub } from './core/delivery/hub.js';
 import { buildHttpApp } from './http/app.js';
+import type { Readiness } from './http/relay-context.js';
 import { describeImage } from './http/image-description.js';
 import { createImageFrameEncoders } from './sse/image-frames.js';
 import { encodeSseComment } from './sse/sse-frame.js';
@@ -16,8 +18,14 @@ import { encodeSseComment } from './sse/sse-frame.js';
 export interface RelayOptions {
   /** Defaults to pino on stdout at the configured level. */
   readonly logger?: Logger;
-  /** Defaults to the in-memory backend. */
+  /** Defaults to the one the configuration names (see openBackend). */
   readonly backend?: ChannelBackend;
+}
+
+/** Where channels live: in Redis when configured (several instances act as one), else in this process's memory. */
+async function openBackend(config: RelayConfig, logger: Logger): Promise<ChannelBackend> {
+  if (config.redis) return RedisBackend.open(config.redis, config.history, logger.child({ backend: 'redis' }));
+  return new MemoryBackend(config.history);
 }
 
 /** A relay instance: no globals, so tests start as many as they like side by side. */
@@ -35,7 +43,7 @@ export interface Relay {
 
 export async function createRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
   const logger = options.logger ?? pino({ level: config.logLevel });
-  const backend = options.backend ?? new MemoryBackend(config.history);
+  const backend = options.backend ?? (await openBackend(config, logger));
   const hub = new Hub(backend, {
     delivery: config.delivery,
     heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },
@@ -45,9 +53,15 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     config.access.tokens ? parseStaticTokens(config.access.tokens) : undefined,
     config.access.jwt ? new JwtVerifier(config.access.jwt.algorithm, config.access.jwt.key) : undefined,
   );
-  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map() }, logger);
-
   let closing: Promise<void> | undefined;
+  // What /readyz reports: a load balancer stops sending viewers and publishes to an instance that cannot serve.
+  const readiness = (): Readiness => {
+    if (closing) return { ready: false, reason: 'shutting_down' };
+    if (hasReadinessCheck(backend) && !backend.isReady()) return { ready: false, reason: 'backend_unavailable' };
+    return { ready: true };
+  };
+  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map(), readiness }, logger);
+
   return {
     hub,
     backend,

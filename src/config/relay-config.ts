@@ -1,4 +1,5 @@
 import type { HistoryLimits } from '../backend/channel-backend.js';
+import type { RedisSettings } from '../backend/redis/redis-connection.js';
 import type { DeliveryLimits } from '../core/delivery/delivery-limits.js';
 
 /** Everything a relay instance needs to know, validated once at start-up (see load-config.ts). */
@@ -33,6 +34,8 @@ export interface RelayConfig {
     readonly requestTimeoutMs: number;
   };
   readonly trustProxy: boolean;
+  /** Channels in Redis (several instances as one); undefined keeps them in this process's memory. */
+  readonly redis: RedisSettings | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

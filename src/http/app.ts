@@ -10,6 +10,7 @@ import type { RelayContext, RouteModule } from './relay-context.js';
 import { channelEventRoutes } from './routes/channel-events.js';
 import { channelImageRoutes } from './routes/channel-images.js';
 import { channelListRoutes } from './routes/channel-list.js';
+import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { originalApiRoutes } from './routes/original-api.js';
 
@@ -20,6 +21,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   channelImageRoutes,
   channelListRoutes,
   channelEventRoutes,
+  healthRoutes,
 ];
 
 /**

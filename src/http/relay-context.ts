@@ -13,7 +13,12 @@ export interface RelayContext {
   readonly access: AccessPolicy;
   /** Open event streams per client (see access-hooks.ts clientKey), for the streams-per-client limit. */
   readonly openStreams: Map<string, number>;
+  /** Whether this instance can serve now, for `/readyz`. */
+  readonly readiness: () => Readiness;
 }
+
+/** `reason` is a short code: `shutting_down`, `backend_unavailable`. */
+export type Readiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };
 
 /** A feature's routes, built from the context; app.ts registers them from one table. */
 export type RouteModule = (context: RelayContext) => FastifyPluginAsync;

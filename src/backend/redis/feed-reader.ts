@@ -25,6 +25,8 @@ const ERROR_PAUSE_MS = 500;
 export class FeedReader {
   private lastDeliveredId: string | undefined;
   private stopped = false;
+  /** Aborted by stop(): ends a wait for a connection that ioredis, once disconnected, would never announce. */
+  private readonly stopping = new AbortController();
   private running: Promise<void> | undefined;
   /** Resolves once the reader knows where to start (or has given up waiting for Redis). */
   readonly positioned: Promise<void>;
@@ -46,6 +48,7 @@ export class FeedReader {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     this.markPositioned();
     // Fails the XREAD in flight, which ends the loop.
     this.connection.disconnect();
@@ -93,7 +96,7 @@ export class FeedReader {
   private async untilConnected(): Promise<void> {
     while (this.connection.status !== 'ready' && !this.stopped) {
       const waiting = new AbortController();
-      const { signal } = waiting;
+      const signal = AbortSignal.any([waiting.signal, this.stopping.signal]);
       const settled = (event: string): Promise<unknown> => once(this.connection, event, { signal }).catch(() => undefined);
       await Promise.race([settled('ready'), settled('end')]);
       waiting.abort(); // removes the listener that did not fire

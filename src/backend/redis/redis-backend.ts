@@ -140,6 +140,7 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
 
   async channels(): Promise<ChannelSummary[]> {
     const names = await this.read(this.commands.smembers(this.keys.channels));
+    if (names.length === 0) return []; // (an empty pipeline's exec() does not settle)
     const pipeline = this.commands.pipeline();
     for (const channel of names) {
       pipeline.hmget(this.keys.meta(channel), 'latest', 'publishedAt', 'bytes');
