@@ -43,6 +43,11 @@ export interface BenchPlan {
   };
   /** `trials` windows of `durationMs` after a warm-up; the best is reported. */
   readonly loopback: { readonly warmupMs: number; readonly trials: number; readonly durationMs: number };
+  /**
+   * Several instances on one Redis: publish on one, viewers spread over three, beside one instance with the same
+   * viewers (in memory and on Redis). Saturating loads as in fan-out.
+   */
+  readonly crossInstance: { readonly viewerCounts: readonly number[]; readonly imageSizes: readonly number[] };
   /** A job that has not answered by then has hung. */
   readonly jobTimeoutMs: number;
 }
@@ -69,6 +74,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
     idle: { streams: 10_000, settleMs: 1_000 },
     slowViewers: { stalled: 10, healthy: 100, imageBytes: 1 * MB, images: 40, perSecond: 4 },
     loopback: { warmupMs: 300, trials: 3, durationMs: 1_000 },
+    crossInstance: { viewerCounts: [30, 300], imageSizes: [10 * KB, 200 * KB] },
     jobTimeoutMs: 180_000,
   },
   tiny: {
@@ -89,6 +95,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
     idle: { streams: 200, settleMs: 300 },
     slowViewers: { stalled: 2, healthy: 5, imageBytes: 1 * MB, images: 10, perSecond: 10 },
     loopback: { warmupMs: 200, trials: 2, durationMs: 200 },
+    crossInstance: { viewerCounts: [6], imageSizes: [10 * KB] },
     jobTimeoutMs: 30_000,
   },
 };

@@ -33,6 +33,11 @@ export function findFailures(results: BenchResults): string[] {
       failures.push(`slow viewers, ${server}: ${outcome.value.load.viewersLost} healthy viewers' streams were ended by the server`);
     }
   }
+  for (const row of results.crossInstance?.rows ?? []) {
+    const label = `cross-instance ${row.viewers} viewers × ${row.imageBytes / 1000} kB, ${row.deployment}`;
+    check(label, row.outcome);
+    if (row.outcome.ok && row.outcome.value.result.events === 0) failures.push(`${label}: image-relay delivered no image`);
+  }
   const relaySlow = results.slowViewers?.['image-relay'];
   if (relaySlow?.ok && relaySlow.value.load.events === 0) failures.push('slow viewers: image-relay delivered no image');
   return failures;

@@ -1,3 +1,4 @@
+import type { CrossInstanceCells } from '../cells/cross-instance.js';
 import type { FanOutCell } from '../cells/fan-out.js';
 import type { IdleMeasurement } from '../cells/idle.js';
 import type { IngestRow } from '../cells/ingest.js';
@@ -27,4 +28,5 @@ export interface BenchResults {
   readonly ingest: readonly IngestRow[] | undefined;
   readonly idle: PerServer<IdleMeasurement> | undefined;
   readonly slowViewers: PerServer<SlowViewersMeasurement> | undefined;
+  readonly crossInstance?: CrossInstanceCells | undefined;
 }

@@ -1,6 +1,7 @@
 import { coresUsed } from '../cells/cpu-window.js';
 import { loopbackRates } from '../cells/loopback.js';
 import { decimal, milliseconds, percent, ratio, size } from './format.js';
+import { crossInstanceTable } from './cross-instance-table.js';
 import { deliveryTable, efficiencyTable, latencyTable, saturationTable } from './fan-out-tables.js';
 import type { BenchResults } from './results.js';
 import { cpuText, FAILED, serverNames, type Table } from './table-kit.js';
@@ -124,6 +125,7 @@ export function allTables(results: BenchResults): Table[] {
     ingestTable(results),
     idleTable(results),
     slowViewersTable(results),
+    crossInstanceTable(results),
     loopbackTable(results),
   ].filter((table) => table !== undefined);
 }
