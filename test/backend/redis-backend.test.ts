@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { ROOMY_LIMITS } from './channel-backend-contract.js';
 import { QUIET_LOG, recordingLog } from './quiet-log.js';
 import { RedisBackend } from '../../src/backend/redis/redis-backend.js';
@@ -41,6 +42,30 @@ describe('RedisBackend shared by several instances', { skip }, () => {
       assert.equal(new Set(order).size, stored.length, 'ids are unique across instances and channels');
       for (const images of heard) assert.deepEqual(images.map((image) => image.id), order, 'one order everywhere');
       assert.deepEqual([...order].sort(), [...stored.map((image) => image.id)].sort());
+    });
+  });
+
+  it('holds the bytes of each image once in Redis, and hands every reader on an instance the same object', async () => {
+    const settings = { url: server.url, keyPrefix: 'once:' };
+    await withBackends([settings, settings], async ([publisher, other]) => {
+      const heard: ImageRecord[] = [];
+      other!.listen((image) => heard.push(image));
+      const stored = await publisher!.append(newImage('big', 200_000));
+      await waitFor(() => heard.length === 1, 'the other instance to hear the image');
+      // Late joiners, replays and image URLs on that instance get the object its read loop delivered: the bytes
+      // are not read again per viewer, and the frame cache (keyed by object) encodes the event once.
+      assert.equal(await other!.latest('big'), heard[0]);
+      assert.equal((await other!.readAfter('big', '0-0'))[0], heard[0]);
+      assert.equal(await other!.get('big', stored.id), heard[0]);
+      const redis = new Redis(server.url);
+      try {
+        const streamBytes = Number(await redis.call('MEMORY', 'USAGE', 'once:stream:big'));
+        const feedBytes = Number(await redis.call('MEMORY', 'USAGE', 'once:feed'));
+        assert.ok(streamBytes >= 200_000, `the stream holds the image (${streamBytes} bytes)`);
+        assert.ok(feedBytes < 10_000, `the feed holds no bytes of it (${feedBytes} bytes)`);
+      } finally {
+        redis.disconnect();
+      }
     });
   });
 

@@ -11,6 +11,11 @@ import { decodeEntry, type RawStreamEntry } from './stream-entry.js';
 export const FEED_BLOCK_MS = 5_000;
 /** Entries taken per XREAD: a burst is fetched in a few round trips without one reply growing unbounded. */
 const FEED_BATCH = 64;
+/**
+ * Images fetched per round trip: with 16 MiB images a whole batch in one reply would be a gigabyte in memory at
+ * once; eight keep a burst's round trips few and one reply bounded.
+ */
+const FETCH_GROUP = 8;
 /** After an error on a live connection (not an outage), wait this long before reading again: no busy loop. */
 const ERROR_PAUSE_MS = 500;
 
@@ -78,17 +83,17 @@ export class FeedReader {
   }
 
   private async deliver(entries: RawStreamEntry[]): Promise<void> {
-    const wanted = entries.map(([id, fields]) => ({ id: id.toString('latin1'), channel: fieldValue(fields, 'channel') }));
-    const images = await this.fetchImages(
-      this.connection,
-      wanted.filter((entry): entry is { id: string; channel: string } => entry.channel !== undefined),
-    );
-    let next = 0;
-    for (const entry of wanted) {
-      // An image already trimmed (a newer one of its channel came in between) is skipped: a viewer would skip it too.
-      const image = entry.channel === undefined ? undefined : images[next++];
-      if (image && !this.stopped) this.onImage(image);
-      this.lastDeliveredId = entry.id;
+    for (let start = 0; start < entries.length && !this.stopped; start += FETCH_GROUP) {
+      const group = entries.slice(start, start + FETCH_GROUP).map(([id, fields]) => ({ id: id.toString('latin1'), channel: fieldValue(fields, 'channel') }));
+      const named = group.filter((entry): entry is { id: string; channel: string } => entry.channel !== undefined);
+      const images = await this.fetchImages(this.connection, named);
+      let next = 0;
+      for (const entry of group) {
+        // An image already trimmed (a newer one of its channel came in between) is skipped: a viewer would skip it too.
+        const image = entry.channel === undefined ? undefined : images[next++];
+        if (image && !this.stopped) this.onImage(image);
+        this.lastDeliveredId = entry.id;
+      }
     }
   }
 
