@@ -8,6 +8,7 @@ import { waitFor } from '../support/wait-for.js';
 
 const skip = redisSkipReason();
 const PNG = readFixture('basn6a08.png');
+const PASSWORD = 'scale-out-test-password';
 
 /** Three real relay processes on one Redis, as behind a load balancer; heartbeats fast so outages show them. */
 async function startRelays(redis: RedisServer, count = 3): Promise<RelayProcess[]> {
@@ -36,7 +37,7 @@ describe('three relays on one Redis act as one', { skip }, () => {
   let redis: RedisServer;
   let relays: RelayProcess[];
   before(async () => {
-    redis = await RedisServer.start();
+    redis = await RedisServer.start({ password: PASSWORD });
     relays = await startRelays(redis);
   });
   after(async () => {
@@ -81,6 +82,14 @@ describe('three relays on one Redis act as one', { skip }, () => {
       assert.deepEqual(eventIds(onC), [...missed, live]);
     } finally {
       onC.close();
+    }
+  });
+
+  it('says at start-up that channels are in Redis, and never logs the password', () => {
+    for (const relay of relays) {
+      const text = JSON.stringify(relay.logLines);
+      assert.match(text, /channels are kept in Redis/);
+      assert.ok(!text.includes(PASSWORD), 'the Redis password stays out of the log');
     }
   });
 
