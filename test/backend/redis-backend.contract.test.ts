@@ -2,7 +2,7 @@ import { after, before } from 'node:test';
 import { RedisBackend } from '../../src/backend/redis/redis-backend.js';
 import { RedisServer, redisSkipReason } from '../support/redis-server.js';
 import { runChannelBackendContract } from './channel-backend-contract.js';
-import { QUIET_LOG } from './quiet-log.js';
+import { QUIET_LOG } from './backend-logs.js';
 
 const skip = redisSkipReason();
 let server: RedisServer | undefined;

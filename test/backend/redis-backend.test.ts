@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Redis } from 'ioredis';
 import { ROOMY_LIMITS } from './channel-backend-contract.js';
-import { QUIET_LOG, recordingLog } from './quiet-log.js';
+import { QUIET_LOG, recordingLog } from './backend-logs.js';
 import { RedisBackend } from '../../src/backend/redis/redis-backend.js';
 import type { RedisSettings } from '../../src/backend/redis/redis-connection.js';
 import { RelayError } from '../../src/core/errors.js';
