@@ -54,6 +54,11 @@ export interface BenchPlan {
   };
   /** `trials` windows of `durationMs` after a warm-up; the best is reported. */
   readonly loopback: { readonly warmupMs: number; readonly trials: number; readonly durationMs: number };
+  /**
+   * Several instances on one Redis: publish on one, viewers spread over three, beside one instance with the same
+   * viewers (in memory and on Redis). Saturating loads as in fan-out.
+   */
+  readonly crossInstance: { readonly viewerCounts: readonly number[]; readonly imageSizes: readonly number[] };
   /** A job that has not answered by then has hung. */
   readonly jobTimeoutMs: number;
 }
@@ -81,6 +86,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
     slowViewers: { stalled: 10, healthy: 100, imageBytes: 1 * MB, images: 40, perSecond: 4 },
     variants: { viewers: 100, imageBytes: 10 * KB, perSecond: 20, publishes: 200, encodesInFlight: 4 },
     loopback: { warmupMs: 300, trials: 3, durationMs: 1_000 },
+    crossInstance: { viewerCounts: [30, 300], imageSizes: [10 * KB, 200 * KB] },
     jobTimeoutMs: 180_000,
   },
   tiny: {
@@ -102,6 +108,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
     slowViewers: { stalled: 2, healthy: 5, imageBytes: 1 * MB, images: 10, perSecond: 10 },
     variants: { viewers: 10, imageBytes: 10 * KB, perSecond: 20, publishes: 40, encodesInFlight: 4 },
     loopback: { warmupMs: 200, trials: 2, durationMs: 200 },
+    crossInstance: { viewerCounts: [6], imageSizes: [10 * KB] },
     jobTimeoutMs: 30_000,
   },
 };

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { CellContext } from './cells/cell-context.js';
+import { runCrossInstanceCells } from './cells/cross-instance.js';
 import { runFanOutCells } from './cells/fan-out.js';
 import { runIdleCells } from './cells/idle.js';
 import { runIngestCells } from './cells/ingest.js';
@@ -26,7 +27,7 @@ import { imageRelayLauncher } from './servers/image-relay.js';
 import { naiveRelayLauncher } from './servers/naive.js';
 import { nchanLauncher } from './servers/nchan.js';
 
-const CELL_NAMES = ['loopback', 'fan-out', 'ingest', 'idle', 'slow-viewers', 'variants'] as const;
+const CELL_NAMES = ['loopback', 'fan-out', 'ingest', 'idle', 'slow-viewers', 'variants', 'cross-instance'] as const;
 type CellName = (typeof CELL_NAMES)[number];
 
 /** File descriptors kept free beside the idle streams: listeners, publishers, logs, the other processes' pipes. */
@@ -150,6 +151,9 @@ async function main(children: ChildProcesses): Promise<number> {
   const idle = await runs('idle', () => runIdleCells(context));
   const slowViewers = await runs('slow-viewers', () => runSlowViewerCells(context));
   const variants = await runs('variants', () => runVariantContentionCell(context, repoRoot));
+  const crossInstance = options.servers.has('image-relay')
+    ? await runs('cross-instance', () => runCrossInstanceCells(context, repoRoot))
+    : undefined;
 
   const results: BenchResults = {
     plan,
@@ -166,6 +170,7 @@ async function main(children: ChildProcesses): Promise<number> {
     idle,
     slowViewers,
     variants,
+    crossInstance,
   };
   process.stdout.write(renderConsoleReport(results));
   if (options.write) {

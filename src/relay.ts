@@ -4,12 +4,14 @@ import pino, { type Logger } from 'pino';
 import { hasReadinessCheck, type ChannelBackend } from './backend/channel-backend.js';
 import { DiskBackend } from './backend/disk/disk-backend.js';
 import { MemoryBackend } from './backend/memory/memory-backend.js';
+import { RedisBackend } from './backend/redis/redis-backend.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { AccessPolicy } from './core/access/access-policy.js';
 import { JwtVerifier } from './core/access/jwt-verifier.js';
 import { parseStaticTokens } from './core/access/static-tokens.js';
 import { Hub } from './core/delivery/hub.js';
 import { buildHttpApp } from './http/app.js';
+import type { Readiness } from './http/relay-context.js';
 import { describeImage } from './http/image-description.js';
 import { MjpegFeeds } from './imaging/mjpeg/mjpeg-feeds.js';
 import { createSharpTransformer } from './imaging/sharp-transformer.js';
@@ -21,12 +23,16 @@ import { encodeSseComment } from './sse/sse-frame.js';
 export interface RelayOptions {
   /** Defaults to pino on stdout at the configured level. */
   readonly logger?: Logger;
-  /** Defaults to the in-memory backend. */
+  /** Defaults to the one the configuration names (see openBackend). */
   readonly backend?: ChannelBackend;
 }
 
-/** Where channels live: the data directory when one is configured, else this process's memory. */
+/**
+ * Where channels live: in Redis when configured (several instances act as one), else in the data directory when
+ * one is configured, else in this process's memory.
+ */
 async function openBackend(config: RelayConfig, logger: Logger): Promise<ChannelBackend> {
+  if (config.redis) return RedisBackend.open(config.redis, config.history, logger.child({ backend: 'redis' }));
   if (config.dataDir) {
     return DiskBackend.open({
       dir: config.dataDir.dir,
@@ -60,12 +66,18 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
   const logger = options.logger ?? pino({ level: config.logLevel });
   const backend = options.backend ?? (await openBackend(config, logger));
   let closing: Promise<void> | undefined;
+  // What /readyz reports: a load balancer stops sending viewers and publishes to an instance that cannot serve.
+  const readiness = (): Readiness => {
+    if (closing) return { ready: false, reason: 'shutting_down' };
+    if (hasReadinessCheck(backend) && !backend.isReady()) return { ready: false, reason: 'backend_unavailable' };
+    return { ready: true };
+  };
   // Read when scraped, by which time the hub below exists.
   const metrics = new RelayMetrics({
     streams: () => hub.streamCount,
     viewersByChannel: () => hub.viewerCounts(),
     channels: () => hub.channels(),
-    ready: () => !closing && (!hasReadinessCheck(backend) || backend.isReady()),
+    ready: () => readiness().ready,
     diskBytes: backend instanceof DiskBackend ? () => backend.diskBytes : undefined,
   });
   const hub: Hub = new Hub(backend, {
@@ -88,7 +100,7 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     onSkipped: (image, error) =>
       logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
   });
-  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map(), metrics, variants, mjpeg }, logger);
+  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map(), metrics, variants, mjpeg, readiness }, logger);
 
   return {
     hub,

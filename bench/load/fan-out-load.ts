@@ -59,7 +59,14 @@ export async function runFanOut(job: FanOutJob, mark: (phase: MeasurePhase) => v
   };
 
   const connectStart = performance.now();
-  const healthy = await openViewers(job.stream, job.viewers, { onEvent, onLost });
+  const routes = [job.stream, ...(job.moreStreams ?? [])];
+  const healthy = (
+    await Promise.all(
+      routes.map((route, index) =>
+        openViewers(route, Math.floor(job.viewers / routes.length) + (index < job.viewers % routes.length ? 1 : 0), { onEvent, onLost }),
+      ),
+    )
+  ).flat();
   for (const viewer of healthy) lastSequence.set(viewer, -1);
   let stalled: SseViewer[] = [];
   try {

@@ -52,6 +52,8 @@ export interface FanOutJob {
   readonly kind: 'fan-out';
   readonly publish: PublishRoute;
   readonly stream: StreamRoute;
+  /** More instances to watch on (the cross-instance cell): viewers are spread evenly over `stream` and these. */
+  readonly moreStreams?: readonly StreamRoute[];
   readonly viewers: number;
   /** Viewers that connect and then never read; they count for nothing but the server's burden. */
   readonly stalledViewers: number;

@@ -52,6 +52,8 @@ export function benchmarksSection(results: BenchResults): string {
     `- Idle: ${plan.idle.streams.toLocaleString('en-US')} open streams on a fresh server, RSS before and after.`,
     `- Slow viewers: ${plan.slowViewers.stalled} viewers that never read beside ${plan.slowViewers.healthy} healthy ones, ${plan.slowViewers.images} images of ${size(plan.slowViewers.imageBytes)} at ${plan.slowViewers.perSecond}/s; RSS sampled every 50 ms.`,
     `- Variants: ${plan.variants.viewers} viewers, ${plan.variants.publishes} images of ${size(plan.variants.imageBytes)} at ${plan.variants.perSecond}/s, quiet and while ${plan.variants.encodesInFlight} requests for large variants stay open (image-relay only).`,
+    `- Scale-out: image-relay alone in memory, alone on a local redis-server, and as 3 instances on it (publisher on`,
+    `  the first, ${plan.crossInstance.viewerCounts.join(', ')} viewers spread evenly over all three) × ${plan.crossInstance.imageSizes.map(size).join(', ')}; saturating as in fan-out.`,
     `- Raw loopback: a Node process writing 1 MB buffers to N sockets as fast as they drain, read by the load process;`,
     `  the best of ${plan.loopback.trials} windows of ${plan.loopback.durationMs / 1000} s.`,
     '- CPU: each server’s and the load process’s CPU time (/proc/<pid>/stat) and the machine’s (/proc/stat) are read',

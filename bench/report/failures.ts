@@ -35,6 +35,11 @@ export function findFailures(results: BenchResults): string[] {
   }
   check('variants, image-relay', results.variants);
   if (results.variants?.ok && results.variants.value.encoding.encodes === 0) failures.push('variants: no variant was encoded');
+  for (const row of results.crossInstance?.rows ?? []) {
+    const label = `cross-instance ${row.viewers} viewers × ${row.imageBytes / 1000} kB, ${row.deployment}`;
+    check(label, row.outcome);
+    if (row.outcome.ok && row.outcome.value.result.events === 0) failures.push(`${label}: image-relay delivered no image`);
+  }
   const relaySlow = results.slowViewers?.['image-relay'];
   if (relaySlow?.ok && relaySlow.value.load.events === 0) failures.push('slow viewers: image-relay delivered no image');
   return failures;

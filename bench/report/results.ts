@@ -1,3 +1,4 @@
+import type { CrossInstanceCells } from '../cells/cross-instance.js';
 import type { FanOutCell } from '../cells/fan-out.js';
 import type { IdleMeasurement } from '../cells/idle.js';
 import type { IngestRow } from '../cells/ingest.js';
@@ -30,4 +31,5 @@ export interface BenchResults {
   readonly slowViewers: PerServer<SlowViewersMeasurement> | undefined;
   /** image-relay only; undefined when the cell was not run (or image-relay was not measured). */
   readonly variants?: Outcome<VariantContentionMeasurement> | undefined;
+  readonly crossInstance?: CrossInstanceCells | undefined;
 }

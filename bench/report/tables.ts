@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { coresUsed } from '../cells/cpu-window.js';
 import { loopbackRates } from '../cells/loopback.js';
 import { decimal, milliseconds, percent, ratio, size } from './format.js';
+import { crossInstanceTable } from './cross-instance-table.js';
 import { deliveryTable, efficiencyTable, latencyTable, saturationTable } from './fan-out-tables.js';
 import type { BenchResults } from './results.js';
 import { cpuText, FAILED, serverNames, type Table } from './table-kit.js';
@@ -131,6 +132,7 @@ export function allTables(results: BenchResults): Table[] {
     idleTable(results),
     slowViewersTable(results),
     variantContentionTable(results),
+    crossInstanceTable(results),
     loopbackTable(results),
   ].filter((table) => table !== undefined);
 }

@@ -27,6 +27,8 @@ export interface ImageRelayOptions {
   readonly repoRoot: string;
   /** Write a V8 CPU profile of every relay process into this directory (node --cpu-prof). */
   readonly cpuProfileDir: string | undefined;
+  /** More `serve` flags (the cross-instance cell gives --redis-url). */
+  readonly extraFlags?: readonly string[];
 }
 
 /** The flags `image-relay serve --help` lists. */
@@ -46,7 +48,7 @@ export function imageRelayLauncher(children: ChildProcesses, options: ImageRelay
   const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const built = existsSync(script);
   const supported = built ? supportedFlags(script) : new Set<string>();
-  const baseFlags = [...RELAY_FLAGS, ...PER_CLIENT_LIMITS.filter(([flag]) => supported.has(flag)).flat()];
+  const baseFlags = [...RELAY_FLAGS, ...PER_CLIENT_LIMITS.filter(([flag]) => supported.has(flag)).flat(), ...(options.extraFlags ?? [])];
   const launcher = (flags: readonly string[]): ServerLauncher => ({
     name: 'image-relay',
     unavailable: built ? undefined : `${script} is missing: run npm run build`,

@@ -128,7 +128,22 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (Boolean(settings.tlsCert) !== Boolean(settings.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither');
   }
+  validateRedis(settings);
   return toRelayConfig(settings);
+}
+
+function validateRedis(settings: Record<OptionName, string | number>): void {
+  const url = settings.redisUrl as string;
+  if (!url) return;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // The message must not echo the URL: it may hold the Redis password.
+    throw new ConfigError('--redis-url: not a URL such as redis://redis.internal:6379 or rediss://:password@host:6380');
+  }
+  if (!['redis:', 'rediss:'].includes(parsed.protocol)) throw new ConfigError('--redis-url: use a redis:// or rediss:// URL');
+  if (settings.redisTlsCa && parsed.protocol !== 'rediss:') throw new ConfigError('--redis-tls-ca goes with a rediss:// URL');
 }
 
 function validateAccess(settings: Record<OptionName, string | number>): void {
@@ -217,5 +232,12 @@ function toRelayConfig(settings: Record<OptionName, string | number>): RelayConf
     metricsToken: settings.metricsToken as string,
     variants: { cacheBytes: number('variantCacheBytes'), concurrency: number('variantConcurrency') },
     logLevel: settings.logLevel as RelayConfig['logLevel'],
+    redis: settings.redisUrl
+      ? {
+          url: settings.redisUrl as string,
+          keyPrefix: settings.redisPrefix as string,
+          tlsCaFile: (settings.redisTlsCa as string) || undefined,
+        }
+      : undefined,
   };
 }

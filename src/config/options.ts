@@ -156,6 +156,18 @@ export const OPTION_SPECS = {
     flag: 'variant-concurrency', env: ['IMAGE_RELAY_VARIANT_CONCURRENCY'], kind: 'integer',
     defaultValue: DEFAULT_VARIANT_CONCURRENCY, min: 1, max: 16, description: 'Image variants encoded at once',
   },
+  redisUrl: {
+    flag: 'redis-url', env: ['IMAGE_RELAY_REDIS_URL'], kind: 'string', defaultValue: '',
+    description: 'redis://[:password@]host:port[/db] or rediss:// (TLS): keep channels in Redis, shared by every relay naming it (default: in memory)',
+  },
+  redisPrefix: {
+    flag: 'redis-prefix', env: ['IMAGE_RELAY_REDIS_PREFIX'], kind: 'string', defaultValue: 'image-relay:',
+    description: 'Prefix of every Redis key, so one Redis can serve several deployments',
+  },
+  redisTlsCa: {
+    flag: 'redis-tls-ca', env: ['IMAGE_RELAY_REDIS_TLS_CA'], kind: 'file', defaultValue: '',
+    description: 'PEM CA certificate to trust for a rediss:// server (a self-signed or private CA)',
+  },
   logLevel: {
     flag: 'log-level', env: ['IMAGE_RELAY_LOG_LEVEL', 'LOG_LEVEL'], kind: 'log-level', defaultValue: 'info',
     description: 'fatal, error, warn, info, debug, trace or silent',

@@ -1,4 +1,5 @@
 import type { HistoryLimits } from '../backend/channel-backend.js';
+import type { RedisSettings } from '../backend/redis/redis-connection.js';
 import type { DeliveryLimits } from '../core/delivery/delivery-limits.js';
 
 /** Everything a relay instance needs to know, validated once at start-up (see load-config.ts). */
@@ -39,6 +40,8 @@ export interface RelayConfig {
   readonly metricsToken: string;
   /** Resized variants (thumbnails, MJPEG frames): the memory their cache may hold and how many encode at once. */
   readonly variants: { readonly cacheBytes: number; readonly concurrency: number };
+  /** Channels in Redis (several instances as one); undefined keeps them in this process's memory. */
+  readonly redis: RedisSettings | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 

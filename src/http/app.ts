@@ -12,6 +12,7 @@ import { channelEventRoutes } from './routes/channel-events.js';
 import { channelImageRoutes } from './routes/channel-images.js';
 import { channelListRoutes } from './routes/channel-list.js';
 import { channelMjpegRoutes } from './routes/channel-mjpeg.js';
+import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { originalApiRoutes } from './routes/original-api.js';
@@ -25,6 +26,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   channelEventRoutes,
   metricsRoutes,
   channelMjpegRoutes,
+  healthRoutes,
 ];
 
 /**

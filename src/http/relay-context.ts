@@ -22,7 +22,12 @@ export interface RelayContext {
   readonly variants: VariantService;
   /** MJPEG streams of channels, one conversion per image for all their viewers. */
   readonly mjpeg: MjpegFeeds;
+  /** Whether this instance can serve now, for `/readyz`. */
+  readonly readiness: () => Readiness;
 }
+
+/** `reason` is a short code: `shutting_down`, `backend_unavailable`. */
+export type Readiness = { readonly ready: true } | { readonly ready: false; readonly reason: string };
 
 /** A feature's routes, built from the context; app.ts registers them from one table. */
 export type RouteModule = (context: RelayContext) => FastifyPluginAsync;

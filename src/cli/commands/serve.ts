@@ -2,6 +2,7 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../../config/load-config.js';
 import { OPTION_SPECS } from '../../config/options.js';
 import { DataDirError } from '../../backend/disk/disk-backend.js';
+import { redactRedisUrl } from '../../backend/redis/redis-connection.js';
 import { createRelay } from '../../relay.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -53,8 +54,16 @@ ${optionLines.join('\n')}
     const url = await relay.listen();
     const { port, protocol } = new URL(url);
     logger.info({ url }, `image-relay listening on ${protocol}//localhost:${port}/ (bound to ${url})`);
-    if (config.dataDir) logger.info({ dataDir: config.dataDir.dir }, `history is kept on disk in ${config.dataDir.dir}: a restart shows the same images`);
-    else logger.info('history is kept in memory only: a restart starts with empty channels (use --data-dir to keep it on disk)');
+    if (config.redis) {
+      logger.info(
+        { redis: redactRedisUrl(config.redis.url), prefix: config.redis.keyPrefix },
+        'channels are kept in Redis, shared with every relay that uses the same Redis and prefix',
+      );
+    } else if (config.dataDir) {
+      logger.info({ dataDir: config.dataDir.dir }, `history is kept on disk in ${config.dataDir.dir}: a restart shows the same images`);
+    } else {
+      logger.info('history is kept in memory only: a restart starts with empty channels (use --data-dir to keep it on disk)');
+    }
     if (relay.accessControlled) {
       logger.info('access control is on: every request but the health check and the viewer page needs a token');
     } else if (isLoopback(config.host)) {
