@@ -135,6 +135,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
 function validateRedis(settings: Record<OptionName, string | number>): void {
   const url = settings.redisUrl as string;
   if (!url) return;
+  // Redis is the history every instance shares; a data directory beside it would be a second, diverging one.
+  if (settings.dataDir) throw new ConfigError('--redis-url and --data-dir: give one, not both (Redis keeps the history then)');
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);

@@ -34,4 +34,8 @@ describe('Redis options', () => {
   it('refuses a TLS CA without rediss://', () => {
     assert.throws(() => loadConfig(['--redis-url', 'redis://host:6379', '--redis-tls-ca', TEST_TLS.cert], {}), /rediss/);
   });
+
+  it('refuses a data directory beside Redis, which would be a second history', () => {
+    assert.throws(() => loadConfig(['--redis-url', 'redis://host:6379', '--data-dir', '/var/lib/image-relay'], {}), /--data-dir/);
+  });
 });
