@@ -79,6 +79,8 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     channels: () => hub.channels(),
     ready: () => readiness().ready,
     diskBytes: backend instanceof DiskBackend ? () => backend.diskBytes : undefined,
+    variants: () => variants.stats,
+    mjpegViewers: () => mjpeg.viewerCount,
   });
   const hub: Hub = new Hub(backend, {
     delivery: config.delivery,

@@ -3,6 +3,7 @@ import type { ChannelSummary } from '../backend/channel-backend.js';
 import type { DeliveryObserver } from '../core/delivery/delivery-observer.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { ImageRecord } from '../core/image-record.js';
+import type { VariantStats } from '../imaging/variant-service.js';
 import { processMetricsRegistry } from './process-metrics.js';
 
 /**
@@ -28,6 +29,10 @@ export interface MetricSources {
   ready(): boolean;
   /** Bytes of image files in the data directory, when history is kept on disk. */
   diskBytes?: (() => number) | undefined;
+  /** Resized variants encoded and cached (thumbnails, `?w=`, MJPEG frames). */
+  variants?: (() => VariantStats) | undefined;
+  /** Open MJPEG streams. */
+  mjpegViewers?: (() => number) | undefined;
 }
 
 /**
@@ -130,6 +135,38 @@ export class RelayMetrics implements DeliveryObserver {
         this.set(sources.ready() ? 1 : 0);
       },
     });
+    const variants = sources.variants;
+    if (variants) {
+      // Read from the variant service when scraped; a counter, since encodes only grow.
+      new Counter({
+        name: 'image_relay_variant_encodes_total',
+        help: 'Resized variants encoded (thumbnails, ?w=, MJPEG frames): once per variant while it stays cached',
+        registers,
+        collect() {
+          this.reset();
+          this.inc(variants().encodes);
+        },
+      });
+      new Gauge({
+        name: 'image_relay_variant_cache_bytes',
+        help: 'Bytes of encoded variants held in memory, as counted against --variant-cache-bytes',
+        registers,
+        collect() {
+          this.set(variants().cachedBytes);
+        },
+      });
+    }
+    const mjpegViewers = sources.mjpegViewers;
+    if (mjpegViewers) {
+      new Gauge({
+        name: 'image_relay_mjpeg_viewers',
+        help: 'Open MJPEG streams (not counted in image_relay_viewers)',
+        registers,
+        collect() {
+          this.set(mjpegViewers());
+        },
+      });
+    }
     const diskBytes = sources.diskBytes;
     if (diskBytes) {
       new Gauge({

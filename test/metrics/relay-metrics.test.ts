@@ -6,6 +6,7 @@ import { scrape } from '../support/metrics.js';
 import { solidPng } from '../support/png.js';
 import { publishDataUrl, startRelay, toDataUrl } from '../support/relay-harness.js';
 import { SseReader } from '../support/sse-reader.js';
+import { MjpegReader } from '../support/mjpeg-reader.js';
 import { stalledViewer } from '../support/stalled-viewer.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -62,6 +63,35 @@ describe('GET /metrics', () => {
       await waitFor(async () => (await scrape(server.url)).value('image_relay_viewers') === 2, 'the viewer to be counted out');
     } finally {
       for (const viewer of viewers) viewer.close();
+      await server.close();
+    }
+  });
+
+  it('counts variant encodes, the bytes their cache holds, and MJPEG viewers', async () => {
+    const server = await startRelay();
+    let mjpeg: MjpegReader | undefined;
+    try {
+      const published = await fetch(`${server.url}/channels/cam/images`, {
+        method: 'POST',
+        headers: { 'content-type': 'image/png' },
+        body: solidPng(400, 300, [200, 10, 10]),
+      });
+      const { url } = (await published.json()) as { url: string };
+      const before = await scrape(server.url);
+      assert.equal(before.value('image_relay_variant_encodes_total'), 0);
+      assert.equal(before.value('image_relay_variant_cache_bytes'), 0);
+      assert.equal(before.value('image_relay_mjpeg_viewers'), 0);
+
+      for (let round = 0; round < 3; round++) assert.equal((await fetch(`${server.url}${url}?w=160`)).status, 200);
+      mjpeg = await MjpegReader.open(`${server.url}/channels/cam/mjpeg`);
+      await mjpeg.waitForFrames(1);
+      const after = await scrape(server.url);
+      // One encode for ?w=160 however often it was asked for, one JPEG conversion of the PNG for MJPEG.
+      assert.equal(after.value('image_relay_variant_encodes_total'), 2);
+      assert.ok(after.value('image_relay_variant_cache_bytes') > 0);
+      assert.equal(after.value('image_relay_mjpeg_viewers'), 1);
+    } finally {
+      mjpeg?.close();
       await server.close();
     }
   });

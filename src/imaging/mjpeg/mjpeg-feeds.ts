@@ -138,6 +138,13 @@ export class MjpegFeeds {
     for (const feed of [...this.feeds.values()]) for (const viewer of [...feed.viewers]) viewer.close('shutdown');
   }
 
+  /** Open MJPEG streams, over every channel and size (for metrics). */
+  get viewerCount(): number {
+    let count = 0;
+    for (const feed of this.feeds.values()) count += feed.viewers.size;
+    return count;
+  }
+
   /** A JPEG original at its own size is sent as it is; anything else becomes a JPEG variant. */
   private async frameOf(image: ImageRecord, variant: VariantRequest): Promise<ImageRecord> {
     let frame: ImageRecord = image;
