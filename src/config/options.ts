@@ -12,11 +12,16 @@ import {
 } from '../core/delivery/delivery-limits.js';
 import { DEFAULT_VARIANT_CACHE_BYTES, DEFAULT_VARIANT_CONCURRENCY } from '../imaging/variant-service.js';
 import {
+  DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_HOST,
   DEFAULT_MAX_IMAGE_BYTES,
   DEFAULT_PORT,
+  DEFAULT_PUBLISHES_PER_MINUTE,
+  DEFAULT_REDIS_KEY_PREFIX,
+  DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_RETRY_MS,
+  DEFAULT_STREAMS_PER_CLIENT,
 } from './relay-config.js';
 
 export type OptionKind = 'integer' | 'bytes' | 'string' | 'url' | 'file' | 'log-level' | 'boolean' | 'jwt-algorithm';
@@ -117,23 +122,23 @@ export const OPTION_SPECS = {
     description: 'Origins allowed to call the relay from a browser, comma-separated, or * (default: * while access control is off, none when on)',
   },
   publishesPerMinute: {
-    flag: 'publishes-per-minute', env: ['IMAGE_RELAY_PUBLISHES_PER_MINUTE'], kind: 'integer', defaultValue: 600,
+    flag: 'publishes-per-minute', env: ['IMAGE_RELAY_PUBLISHES_PER_MINUTE'], kind: 'integer', defaultValue: DEFAULT_PUBLISHES_PER_MINUTE,
     min: 1, description: 'Publishes one client (token, or IP without one) may make per minute',
   },
   streamsPerClient: {
-    flag: 'streams-per-client', env: ['IMAGE_RELAY_STREAMS_PER_CLIENT'], kind: 'integer', defaultValue: 64,
-    min: 1, description: 'Event streams one client (token, or IP without one) may hold open',
+    flag: 'streams-per-client', env: ['IMAGE_RELAY_STREAMS_PER_CLIENT'], kind: 'integer', defaultValue: DEFAULT_STREAMS_PER_CLIENT,
+    min: 1, description: 'Event and MJPEG streams one client (token, or IP without one) may hold open',
   },
   trustProxy: {
     flag: 'trust-proxy', env: ['IMAGE_RELAY_TRUST_PROXY'], kind: 'boolean', defaultValue: 'false',
     description: 'Take the client address from X-Forwarded-For (only behind a proxy you run)',
   },
   headersTimeoutMs: {
-    flag: 'headers-timeout-ms', env: ['IMAGE_RELAY_HEADERS_TIMEOUT_MS'], kind: 'integer', defaultValue: 10_000,
+    flag: 'headers-timeout-ms', env: ['IMAGE_RELAY_HEADERS_TIMEOUT_MS'], kind: 'integer', defaultValue: DEFAULT_HEADERS_TIMEOUT_MS,
     min: 1000, description: 'A request must send its headers within this (slowloris)',
   },
   requestTimeoutMs: {
-    flag: 'request-timeout-ms', env: ['IMAGE_RELAY_REQUEST_TIMEOUT_MS'], kind: 'integer', defaultValue: 120_000,
+    flag: 'request-timeout-ms', env: ['IMAGE_RELAY_REQUEST_TIMEOUT_MS'], kind: 'integer', defaultValue: DEFAULT_REQUEST_TIMEOUT_MS,
     min: 1000, description: 'A request must send its whole body within this',
   },
   dataDir: {
@@ -161,7 +166,7 @@ export const OPTION_SPECS = {
     description: 'redis://[:password@]host:port[/db] or rediss:// (TLS): keep channels in Redis, shared by every relay naming it (default: in memory)',
   },
   redisPrefix: {
-    flag: 'redis-prefix', env: ['IMAGE_RELAY_REDIS_PREFIX'], kind: 'string', defaultValue: 'image-relay:',
+    flag: 'redis-prefix', env: ['IMAGE_RELAY_REDIS_PREFIX'], kind: 'string', defaultValue: DEFAULT_REDIS_KEY_PREFIX,
     description: 'Prefix of every Redis key, so one Redis can serve several deployments',
   },
   redisTlsCa: {

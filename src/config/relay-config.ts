@@ -55,3 +55,16 @@ export const DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
 /** Browsers default to about 3 s; a relay restart usually takes about one. */
 export const DEFAULT_RETRY_MS = 2_000;
+/** Ten a second, a fast camera at full rate; more from one client is a loop gone wrong, or abuse. */
+export const DEFAULT_PUBLISHES_PER_MINUTE = 600;
+/**
+ * One page needs one stream for any number of channels (GET /events), so 64 leaves room for many tabs, scripts
+ * and MJPEG <img> tags behind one NAT address while stopping one client from holding thousands.
+ */
+export const DEFAULT_STREAMS_PER_CLIENT = 64;
+/** Real clients send their headers within milliseconds; Node's own 60 s lets slowloris clients hold sockets. */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+/** A 16 MiB image as base64 JSON takes about two minutes on a 1.5 Mbit/s uplink (a camera on a mobile network). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
+/** Names the application in every key, so a Redis shared with other software shows whose keys these are. */
+export const DEFAULT_REDIS_KEY_PREFIX = 'image-relay:';

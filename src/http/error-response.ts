@@ -41,7 +41,10 @@ export function installErrorResponses(app: FastifyInstance, onRefused: RefusalLi
   app.setErrorHandler((error: FastifyError | RelayError, request, reply) => {
     const relayError = toRelayError(error);
     onRefused(relayError.code);
-    if (relayError.status >= 500) request.log.error({ err: error }, 'request failed');
+    // Only an error outside the catalogue is a bug worth a stack; a 503 of the catalogue (stopping, storage
+    // unreachable, encoder busy) is the relay saying "not now", logged as the warning it is.
+    if (relayError.code === 'internal_error') request.log.error({ err: error }, 'request failed');
+    else if (relayError.status >= 500) request.log.warn({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
     else request.log.info({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
     // A form whose later file was refused: the images before it were published, and the caller is told so.
     const published = 'published' in error ? error.published : undefined;
