@@ -1,6 +1,8 @@
 import { mkdir, open, readdir, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 
+/** Owner read/write only: the files hold users' pictures, which no other account on the host should read. */
+const PRIVATE_FILE_MODE = 0o600;
 /** Suffix of a file being written: renamed into place once complete, deleted at start-up if a crash left it. */
 export const PARTIAL_SUFFIX = '.tmp';
 
@@ -36,7 +38,7 @@ export class DataDir {
     const size = parts.reduce((sum, part) => sum + part.length, 0);
     try {
       if (this.handleIsStale) await this.reopen();
-      const file = await open(partialPath, 'w', 0o600);
+      const file = await open(partialPath, 'w', PRIVATE_FILE_MODE);
       try {
         let written = 0;
         while (written < size) {

@@ -15,7 +15,8 @@ import type { ImageRecord } from '../../core/image-record.js';
  * publisher sent.
  */
 const MAGIC = Buffer.from('IRIMG01\n', 'latin1');
-const PREFIX_BYTES = MAGIC.length + 8;
+/** The magic, then the header length and the checksum (4 bytes each). */
+export const PREFIX_BYTES = MAGIC.length + 8;
 /** A header is a few hundred bytes plus metadata (at most 4 KiB of JSON); anything larger is not ours. */
 export const MAX_HEADER_BYTES = 64 * 1024;
 

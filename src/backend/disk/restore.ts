@@ -3,7 +3,7 @@ import { compareEventIds } from '../../core/event-id.js';
 import type { ImageRecord } from '../../core/image-record.js';
 import { PARTIAL_SUFFIX, type DataDir } from './data-dir.js';
 import { LOCK_FILE_NAME } from './dir-lock.js';
-import { decodeImageFile, ImageFileError, MAX_HEADER_BYTES } from './image-file.js';
+import { decodeImageFile, ImageFileError, MAX_HEADER_BYTES, PREFIX_BYTES } from './image-file.js';
 
 const IMAGE_FILE = /^(\d{1,15}-\d{1,15})\.img$/;
 const PARTIAL_FILE = /^(\d{1,15}-\d{1,15})\.img\.tmp$/;
@@ -55,8 +55,8 @@ export async function restoreDataDir(
   }
   imageIds.sort(compareEventIds);
 
-  // A file larger than any image the relay accepts (plus its header) would only be read to be refused.
-  const maxFileBytes = maxImageBytes + MAX_HEADER_BYTES + 16;
+  // A file larger than any image the relay accepts (plus its header and prefix) would only be read to be refused.
+  const maxFileBytes = maxImageBytes + MAX_HEADER_BYTES + PREFIX_BYTES;
   for (const id of imageIds) {
     const name = `${id}.img`;
     target.advanceIdsPast(id);

@@ -1,3 +1,5 @@
+import { ID_PART_DIGITS } from './redis-keys.js';
+
 /**
  * The one way an image enters Redis: a Lua script, which Redis runs atomically, so that issuing the id, storing
  * the image, announcing it on the feed and trimming history happen as one step that no other instance can
@@ -29,7 +31,7 @@ if redis.call('SISMEMBER', channelsKey, channel) == 0 and redis.call('SCARD', ch
   return redis.error_reply('too_many_channels')
 end
 
-local function pad(number) return string.rep('0', 15 - #number) .. number end
+local function pad(number) return string.rep('0', ${ID_PART_DIGITS} - #number) .. number end
 local function evictionKey(id, ofChannel)
   local ms, seq = string.match(id, '^(%d+)-(%d+)$')
   return pad(ms) .. '-' .. pad(seq) .. ' ' .. ofChannel

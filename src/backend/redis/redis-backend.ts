@@ -5,7 +5,7 @@ import type { ImageRecord, NewImage } from '../../core/image-record.js';
 import { retainedSize } from '../../core/retained-size.js';
 import type { ChannelBackend, ChannelSummary, HistoryLimits, ReadinessCheck } from '../channel-backend.js';
 import { APPEND_SCRIPT } from './append-script.js';
-import { FeedReader } from './feed-reader.js';
+import { FEED_BLOCK_MS, FeedReader } from './feed-reader.js';
 import { RecentImages } from './recent-images.js';
 import { REDIS_COMMAND_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS, connectRedis, type RedisSettings } from './redis-connection.js';
 import { evictionMember, RedisKeys } from './redis-keys.js';
@@ -16,7 +16,13 @@ import { decodeEntry, entryArguments, type RawStreamEntry } from './stream-entry
  * and still deliver everything, e.g. while it is stalled; 10,000 entries are about a megabyte of Redis memory.
  */
 export const FEED_MAX_ENTRIES = 10_000;
-/** Recent images an instance keeps to serve late joiners and replays without reading them again. */
+/**
+ * Recent images an instance keeps to serve late joiners, replays, image URLs and history listings without reading
+ * them from Redis again. The cache is bounded by bytes too (one channel's byte limit, --history-bytes), which is
+ * what bounds it for camera-sized images; this count bounds it for small ones (thumbnails, icons), where the bytes
+ * would let tens of thousands in. 256 holds one channel's default history (50) five times over, or the latest
+ * image of 256 channels, so the common reads hit it; a miss only costs a read from Redis.
+ */
 const RECENT_IMAGES = 256;
 
 /** Where the backend reports connection trouble; pino's Logger fits. */
@@ -57,7 +63,7 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
     this.commands.defineCommand('appendImage', { numberOfKeys: 8, lua: APPEND_SCRIPT });
     // Blocking reads get their own connection: an XREAD waiting for seconds would hold up every other command.
     // Its timeout covers one XREAD's wait plus a normal command's.
-    this.blocking = this.connect('image-relay-feed', REDIS_COMMAND_TIMEOUT_MS + 5_000);
+    this.blocking = this.connect('image-relay-feed', REDIS_COMMAND_TIMEOUT_MS + FEED_BLOCK_MS);
     this.reader = new FeedReader(
       this.blocking,
       this.keys,

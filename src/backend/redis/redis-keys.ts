@@ -50,8 +50,14 @@ export class RedisKeys {
   }
 }
 
+/**
+ * Digits each part of a padded id has: a millisecond time has 13 until the year 2286, and 15 leave room for a
+ * sequence far past any burst; append-script.ts's `pad` uses the same width.
+ */
+export const ID_PART_DIGITS = 15;
+
 /** The evictable set's member for an image: ids padded so that the set's byte order is id order (the script's pad). */
 export function evictionMember(id: string, channel: string): string {
   const [ms = '', seq = ''] = id.split('-');
-  return `${ms.padStart(15, '0')}-${seq.padStart(15, '0')} ${channel}`;
+  return `${ms.padStart(ID_PART_DIGITS, '0')}-${seq.padStart(ID_PART_DIGITS, '0')} ${channel}`;
 }
