@@ -18,6 +18,13 @@ export interface ChannelBackend {
    */
   readAfter(channel: string, afterId: string): Promise<ImageRecord[]>;
 
+  /**
+   * The channel's newest `limit` retained images, oldest first (all of them when it holds fewer; none for a
+   * `limit` below 1). A history listing or strip needs only these: older images are not read at all, which for a
+   * backend that holds images elsewhere (Redis) bounds what one request fetches by `limit`, not by history size.
+   */
+  recent(channel: string, limit: number): Promise<ImageRecord[]>;
+
   /** One retained image by its id, or undefined when the channel never had it or has evicted it. */
   get(channel: string, id: string): Promise<ImageRecord | undefined>;
 

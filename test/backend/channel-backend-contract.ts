@@ -99,6 +99,22 @@ export function runChannelBackendContract(name: string, makeBackend: BackendFact
       assert.equal(await backend.get('a', first.id), undefined, 'an evicted image is gone');
     });
 
+    it('reads the newest images of a channel, oldest first, however many are asked for', async () => {
+      const backend = await open({ maxImagesPerChannel: 4 });
+      const stored = [];
+      for (let index = 0; index < 6; index++) stored.push((await backend.append(newImage(index % 2 ? 'a' : 'b', 10, index))).id);
+      const ofA = stored.filter((_, index) => index % 2);
+      assert.deepEqual(ids(await backend.recent('a', 2)), ofA.slice(-2));
+      assert.deepEqual(ids(await backend.recent('a', 1)), ofA.slice(-1));
+      assert.deepEqual(ids(await backend.recent('a', 1000)), ofA, 'all of it when it holds fewer');
+      assert.deepEqual(await backend.recent('a', 0), []);
+      assert.deepEqual(await backend.recent('nobody', 5), []);
+      for (let index = 0; index < 3; index++) ofA.push((await backend.append(newImage('a', 10, 10 + index))).id);
+      assert.deepEqual(ids(await backend.recent('a', 10)), ofA.slice(-4), 'what history evicted is not read');
+      const [newest] = await backend.recent('a', 1);
+      assert.deepEqual(newest!.bytes, newImage('a', 10, 12).bytes);
+    });
+
     it('lists every channel with its latest id, count, bytes and time', async () => {
       const backend = await open();
       await backend.append(newImage('a', 100));

@@ -69,6 +69,30 @@ describe('RedisBackend shared by several instances', { skip }, () => {
     });
   });
 
+  it('reads only the newest images a listing asks for, not the whole history', async () => {
+    const settings = { url: server.url, keyPrefix: 'recent:' };
+    const redis = new Redis(server.url);
+    try {
+      await withBackends([settings], async ([publisher]) => {
+        for (let index = 0; index < 20; index++) await publisher!.append(newImage('cam', 1000, index));
+      });
+      // A fresh instance holds none of them: every image it returns is read from Redis, one XRANGE each.
+      await withBackends([settings], async ([fresh]) => {
+        const xranges = async (): Promise<number> => {
+          const stats = String(await redis.call('INFO', 'commandstats'));
+          return Number(/cmdstat_xrange:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+        };
+        const before = await xranges();
+        assert.equal((await fresh!.recent('cam', 3)).length, 3);
+        assert.equal((await xranges()) - before, 3, 'three images read, not twenty');
+        assert.equal((await fresh!.recent('cam', 3)).length, 3);
+        assert.equal((await xranges()) - before, 3, 'a second listing is served from the images the instance holds');
+      });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   it('keeps deployments apart by key prefix', async () => {
     await withBackends([{ url: server.url, keyPrefix: 'one:' }, { url: server.url, keyPrefix: 'two:' }], async ([one, two]) => {
       await one!.append(newImage('cam'));

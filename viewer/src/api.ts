@@ -30,8 +30,10 @@ export async function listChannels(): Promise<ChannelSummary[]> {
   return (await json<{ channels: ChannelSummary[] }>(await fetch('/channels'))).channels;
 }
 
-export async function channelHistory(channel: string): Promise<ImageDescription[]> {
-  return (await json<{ images: ImageDescription[] }>(await fetch(`/channels/${encodeURIComponent(channel)}/images`))).images;
+/** The channel's newest `limit` images, oldest first: the relay reads no more than that. */
+export async function channelHistory(channel: string, limit: number): Promise<ImageDescription[]> {
+  const url = `/channels/${encodeURIComponent(channel)}/images?limit=${limit}`;
+  return (await json<{ images: ImageDescription[] }>(await fetch(url))).images;
 }
 
 export async function publishFile(channel: string, file: File): Promise<ImageDescription> {

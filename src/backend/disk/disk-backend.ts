@@ -145,6 +145,10 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
     return this.memory.readAfter(channel, afterId);
   }
 
+  recent(channel: string, limit: number): Promise<ImageRecord[]> {
+    return this.memory.recent(channel, limit);
+  }
+
   get(channel: string, id: string): Promise<ImageRecord | undefined> {
     return this.memory.get(channel, id);
   }

@@ -43,6 +43,11 @@ export class ChannelHistory {
     return this.images.slice(this.firstAfter(afterId));
   }
 
+  /** The newest `limit` images, oldest first. */
+  newest(limit: number): ImageRecord[] {
+    return limit >= 1 ? this.images.slice(-Math.floor(limit)) : [];
+  }
+
   find(id: string): ImageRecord | undefined {
     const index = this.firstAfter(id) - 1;
     const candidate = this.images[index];

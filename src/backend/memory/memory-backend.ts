@@ -72,6 +72,10 @@ export class MemoryBackend implements ChannelBackend {
     return this.channelHistories.get(channel)?.after(afterId) ?? [];
   }
 
+  async recent(channel: string, limit: number): Promise<ImageRecord[]> {
+    return this.channelHistories.get(channel)?.newest(limit) ?? [];
+  }
+
   async get(channel: string, id: string): Promise<ImageRecord | undefined> {
     return parseEventId(id) ? this.channelHistories.get(channel)?.find(id) : undefined;
   }

@@ -48,7 +48,7 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
   private readonly commands: Redis;
   private readonly blocking: Redis;
   private readonly reader: FeedReader;
-  private readonly recent: RecentImages;
+  private readonly recentImages: RecentImages;
   private readonly listeners = new Set<(image: ImageRecord) => void>();
   private closing: Promise<void> | undefined;
 
@@ -58,7 +58,7 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
     private readonly log: BackendLog,
   ) {
     this.keys = new RedisKeys(settings.keyPrefix);
-    this.recent = new RecentImages(RECENT_IMAGES, limits.maxBytesPerChannel);
+    this.recentImages = new RecentImages(RECENT_IMAGES, limits.maxBytesPerChannel);
     this.commands = this.connect('image-relay');
     this.commands.defineCommand('appendImage', { numberOfKeys: 8, lua: APPEND_SCRIPT });
     // Blocking reads get their own connection: an XREAD waiting for seconds would hold up every other command.
@@ -113,7 +113,7 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
     }
     const [id, publishedAt] = reply;
     // Kept, so that this instance's read loop delivers this very object instead of reading the bytes back.
-    return this.recent.remember({ ...image, id, publishedAt: Number(publishedAt) });
+    return this.recentImages.remember({ ...image, id, publishedAt: Number(publishedAt) });
   }
 
   async latest(channel: string): Promise<ImageRecord | undefined> {
@@ -125,12 +125,18 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
   async readAfter(channel: string, afterId: string): Promise<ImageRecord[]> {
     // The index lists ids without bytes, so images this instance already holds are not read again.
     const index = await this.read(this.commands.lrange(this.keys.index(channel), 0, -1));
-    const wanted = index
-      .map((entry) => entry.slice(0, entry.indexOf(' ')))
-      .filter((id) => compareEventIds(id, afterId) > 0)
-      .map((id) => ({ channel, id }));
-    const images = await this.fetchImages(this.commands, wanted);
-    return images.filter((image): image is ImageRecord => image !== undefined);
+    return this.fetchIndexed(channel, index.map(indexedId).filter((id) => compareEventIds(id, afterId) > 0));
+  }
+
+  async recent(channel: string, limit: number): Promise<ImageRecord[]> {
+    if (!(limit >= 1)) return [];
+    // The index's tail is the newest ids: only those are fetched (and only those this instance does not hold).
+    // A listing needs no bytes, but its fields (type, size, dimensions, metadata) live only in the stream entry
+    // beside them, and XRANGE returns whole entries: leaving the bytes out would take a second copy of those
+    // fields per image, kept by the append script and trimmed with it, which instances of an older version in a
+    // rolling upgrade would not trim. Bounded by `limit` and served mostly from recentImages, this is enough.
+    const index = await this.read(this.commands.lrange(this.keys.index(channel), -Math.floor(limit), -1));
+    return this.fetchIndexed(channel, index.map(indexedId));
   }
 
   async get(channel: string, id: string): Promise<ImageRecord | undefined> {
@@ -206,12 +212,18 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
     return connection;
   }
 
+  /** A channel's images by the ids its index listed, skipping any trimmed since (a publish in between). */
+  private async fetchIndexed(channel: string, ids: readonly string[]): Promise<ImageRecord[]> {
+    const images = await this.fetchImages(this.commands, ids.map((id) => ({ channel, id })));
+    return images.filter((image): image is ImageRecord => image !== undefined);
+  }
+
   /** Images by id, from this instance's recent images where it has them, else from Redis in one round trip. */
   private async fetchImages(
     connection: Redis,
     wanted: readonly { channel: string; id: string }[],
   ): Promise<(ImageRecord | undefined)[]> {
-    const found = wanted.map(({ channel, id }) => this.recent.get(channel, id));
+    const found = wanted.map(({ channel, id }) => this.recentImages.get(channel, id));
     const missing = wanted.flatMap((entry, index) => (found[index] ? [] : [index]));
     if (missing.length === 0) return found;
     const pipeline = connection.pipeline();
@@ -225,7 +237,7 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
       if (error) throw new RelayError('backend_unavailable');
       const entry = (entries as RawStreamEntry[] | undefined)?.[0];
       const image = entry ? decodeEntry(wanted[wantedIndex]!.channel, entry) : undefined;
-      found[wantedIndex] = image ? this.recent.remember(image) : undefined;
+      found[wantedIndex] = image ? this.recentImages.remember(image) : undefined;
     });
     return found;
   }
@@ -243,6 +255,11 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
   private announce(image: ImageRecord): void {
     for (const listener of this.listeners) listener(image);
   }
+}
+
+/** The id of an index entry ("<id> <retained size>", see redis-keys.ts). */
+function indexedId(entry: string): string {
+  return entry.slice(0, entry.indexOf(' '));
 }
 
 /** Resolves once the connection is ready (at once if it is); never rejects: the caller bounds the wait. */

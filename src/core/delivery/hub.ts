@@ -84,9 +84,9 @@ export class Hub {
     return this.backend.get(channel, id);
   }
 
-  /** Every image history holds for the channel, oldest first. */
-  history(channel: string): Promise<ImageRecord[]> {
-    return this.backend.readAfter(channel, '0-0');
+  /** The channel's newest `limit` images that history holds, oldest first; older ones are not read. */
+  recent(channel: string, limit: number): Promise<ImageRecord[]> {
+    return this.backend.recent(channel, limit);
   }
 
   channels(): Promise<ChannelSummary[]> {

@@ -77,8 +77,7 @@ export const channelImageRoutes = (context: RelayContext) =>
       const channel = resolveChannelName(request.params.channel);
       requireSubscribe(request.grant, channel);
       const limit = Math.min(Math.max(Number.parseInt(request.query.limit ?? '', 10) || HISTORY_PAGE_DEFAULT, 1), HISTORY_PAGE_MAX);
-      const history = await hub.history(channel);
-      const images = history.slice(-limit).map((image) => describeImage(image, publicUrl));
+      const images = (await hub.recent(channel, limit)).map((image) => describeImage(image, publicUrl));
       return reply.header('cache-control', 'no-cache').send({ channel, images });
     });
 

@@ -148,7 +148,7 @@ export function renderChannelView(root: HTMLElement, channel: string): void {
   void (async () => {
     let history: ImageDescription[] = [];
     try {
-      history = await channelHistory(channel);
+      history = await channelHistory(channel, STRIP_LENGTH);
     } catch (error) {
       showToast((error as Error).message, 'error');
     }
