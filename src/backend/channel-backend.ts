@@ -55,6 +55,19 @@ export function hasReadinessCheck(backend: ChannelBackend): backend is ChannelBa
   return typeof (backend as Partial<ReadinessCheck>).isReady === 'function';
 }
 
+/**
+ * An optional ability: a backend that works on its own, outside any caller's request (Redis's read loop), reports
+ * that work's failures, which no caller would otherwise see. The hub counts them as backend errors.
+ */
+export interface FailureReports {
+  /** Registers a listener for failures of the backend's own work. Returns a function that unregisters it. */
+  onFailure(listener: (error: unknown) => void): () => void;
+}
+
+export function hasFailureReports(backend: ChannelBackend): backend is ChannelBackend & FailureReports {
+  return typeof (backend as Partial<FailureReports>).onFailure === 'function';
+}
+
 export interface ChannelSummary {
   readonly channel: string;
   readonly latestId: string;

@@ -97,18 +97,27 @@ export class RelayMetrics implements DeliveryObserver {
         for (const [channel, viewers] of counts) this.set({ channel }, viewers);
       },
     });
-    let summaries: Promise<ChannelSummary[]> | undefined;
-    // One read of the channel list serves the three gauges of a scrape.
-    const channelsOnce = (): Promise<ChannelSummary[]> => {
-      summaries ??= sources.channels().finally(() => setImmediate(() => (summaries = undefined)));
+    let summaries: Promise<ChannelSummary[] | undefined> | undefined;
+    // One read of the channel list serves the three gauges of a scrape. When the backend cannot be read (Redis
+    // down), they keep their last values and the scrape still answers: an outage is when the rest (ready = 0,
+    // backend errors) matters most.
+    const channelsOnce = (): Promise<ChannelSummary[] | undefined> => {
+      summaries ??= sources
+        .channels()
+        .catch(() => undefined)
+        .finally(() => setImmediate(() => (summaries = undefined)));
       return summaries;
+    };
+    const sumOf = async (gauge: Gauge, count: (summary: ChannelSummary) => number): Promise<void> => {
+      const read = await channelsOnce();
+      if (read) gauge.set(read.reduce((sum, summary) => sum + count(summary), 0));
     };
     new Gauge({
       name: 'image_relay_history_bytes',
       help: 'Bytes history holds over all channels, as counted against --memory-budget',
       registers,
       async collect() {
-        this.set((await channelsOnce()).reduce((sum, channel) => sum + channel.heldBytes, 0));
+        await sumOf(this, (channel) => channel.heldBytes);
       },
     });
     new Gauge({
@@ -116,7 +125,7 @@ export class RelayMetrics implements DeliveryObserver {
       help: 'Images history holds over all channels',
       registers,
       async collect() {
-        this.set((await channelsOnce()).reduce((sum, channel) => sum + channel.imageCount, 0));
+        await sumOf(this, (channel) => channel.imageCount);
       },
     });
     new Gauge({
@@ -124,7 +133,7 @@ export class RelayMetrics implements DeliveryObserver {
       help: 'Channels holding images',
       registers,
       async collect() {
-        this.set((await channelsOnce()).length);
+        await sumOf(this, () => 1);
       },
     });
     new Gauge({

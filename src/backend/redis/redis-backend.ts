@@ -3,7 +3,7 @@ import { compareEventIds, parseEventId } from '../../core/event-id.js';
 import { RelayError } from '../../core/errors.js';
 import type { ImageRecord, NewImage } from '../../core/image-record.js';
 import { retainedSize } from '../../core/retained-size.js';
-import type { ChannelBackend, ChannelSummary, HistoryLimits, ReadinessCheck } from '../channel-backend.js';
+import type { ChannelBackend, ChannelSummary, FailureReports, HistoryLimits, ReadinessCheck } from '../channel-backend.js';
 import { APPEND_SCRIPT } from './append-script.js';
 import { FEED_BLOCK_MS, FeedReader } from './feed-reader.js';
 import { RecentImages } from './recent-images.js';
@@ -43,13 +43,14 @@ interface AppendCommand {
  * While Redis is unreachable, appends and reads fail at once with `backend_unavailable` (nothing is queued),
  * `isReady()` is false, and both connections keep reconnecting; the read loop then resumes where it stopped.
  */
-export class RedisBackend implements ChannelBackend, ReadinessCheck {
+export class RedisBackend implements ChannelBackend, ReadinessCheck, FailureReports {
   private readonly keys: RedisKeys;
   private readonly commands: Redis;
   private readonly blocking: Redis;
   private readonly reader: FeedReader;
   private readonly recentImages: RecentImages;
   private readonly listeners = new Set<(image: ImageRecord) => void>();
+  private readonly failureListeners = new Set<(error: unknown) => void>();
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -69,7 +70,7 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
       this.keys,
       (connection, wanted) => this.fetchImages(connection, wanted),
       (image) => this.announce(image),
-      (error) => this.log.warn({ err: describe(error) }, 'redis: the read loop failed; retrying'),
+      (error) => this.readLoopFailed(error),
     );
   }
 
@@ -182,9 +183,16 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
     return () => this.listeners.delete(listener);
   }
 
+  /** The read loop's failures (a lost connection mid-read, an error reply): each one is reported once. */
+  onFailure(listener: (error: unknown) => void): () => void {
+    this.failureListeners.add(listener);
+    return () => this.failureListeners.delete(listener);
+  }
+
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.listeners.clear();
+      this.failureListeners.clear();
       await this.reader.stop();
       // QUIT lets replies in flight arrive; a connection that is down is simply dropped.
       if (this.commands.status === 'ready') await this.commands.quit().catch(() => undefined);
@@ -250,6 +258,11 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck {
       if (error instanceof RelayError) throw error;
       throw new RelayError('backend_unavailable');
     }
+  }
+
+  private readLoopFailed(error: unknown): void {
+    this.log.warn({ err: describe(error) }, 'redis: the read loop failed; retrying');
+    for (const listener of this.failureListeners) listener(error);
   }
 
   private announce(image: ImageRecord): void {

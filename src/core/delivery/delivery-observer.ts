@@ -17,7 +17,7 @@ export interface DeliveryObserver {
   onSkipped(count: number): void;
   /** A viewer was disconnected for taking nothing for the stuck timeout. */
   onStuck(): void;
-  /** The backend could not be read (a viewer's backlog). */
+  /** The backend could not be read: a viewer's backlog, or the backend's own work (Redis's read loop). */
   onBackendError(): void;
 }
 

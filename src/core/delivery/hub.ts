@@ -1,4 +1,4 @@
-import type { ChannelBackend, ChannelSummary } from '../../backend/channel-backend.js';
+import { hasFailureReports, type ChannelBackend, type ChannelSummary } from '../../backend/channel-backend.js';
 import { ALL_CHANNELS } from '../channel-name.js';
 import { RelayError } from '../errors.js';
 import { compareEventIds, parseEventId } from '../event-id.js';
@@ -51,6 +51,7 @@ interface Viewer {
 export class Hub {
   private readonly viewersByChannel = new Map<string, Set<Viewer>>();
   private readonly stopListening: () => void;
+  private readonly stopFailureReports: () => void;
   private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly observer: DeliveryObserver;
   private openStreams = 0;
@@ -62,6 +63,8 @@ export class Hub {
   ) {
     this.observer = options.observer ?? IGNORING_OBSERVER;
     this.stopListening = backend.listen((image) => this.fanOut(image));
+    // Failures of the backend's own work (Redis's read loop) reach no request: counted here, as backlog reads are.
+    this.stopFailureReports = hasFailureReports(backend) ? backend.onFailure(() => this.observer.onBackendError()) : () => undefined;
     this.heartbeatTimer = setInterval(() => this.beat(), options.heartbeat.intervalMs);
     this.heartbeatTimer.unref();
   }
@@ -150,6 +153,7 @@ export class Hub {
     this.closing = true;
     clearInterval(this.heartbeatTimer);
     this.stopListening();
+    this.stopFailureReports();
     for (const viewers of [...this.viewersByChannel.values()]) {
       for (const viewer of [...viewers]) viewer.subscriber.close('shutdown');
     }
