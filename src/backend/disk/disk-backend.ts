@@ -7,6 +7,7 @@ import { DataDir } from './data-dir.js';
 import { lockDirectory } from './dir-lock.js';
 import { encodeImageFile, imageFileName } from './image-file.js';
 import { PROBE_FILE_NAME, restoreDataDir, type RestoreSummary } from './restore.js';
+import { WriteHealth } from './write-health.js';
 
 /**
  * Above what the default memory budget lets history hold on disk (a file is an image's bytes, 3/7 of what it
@@ -14,8 +15,6 @@ import { PROBE_FILE_NAME, restoreDataDir, type RestoreSummary } from './restore.
  * for a small disk.
  */
 export const DEFAULT_DATA_DIR_MAX_BYTES = 1024 * 1024 * 1024;
-/** While writes fail, the directory is tried this often, so readiness returns without waiting for a publish. */
-const PROBE_INTERVAL_MS = 2_000;
 
 export interface DiskBackendOptions {
   readonly dir: string;
@@ -49,9 +48,7 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
   private storedBytes = 0;
   private lastCommit: Promise<unknown> = Promise.resolve();
   private readonly pendingRemovals = new Set<Promise<void>>();
-  private writable = true;
-  private probeTimer: NodeJS.Timeout | undefined;
-  private closed = false;
+  private readonly health: WriteHealth;
 
   private constructor(
     private readonly dataDir: DataDir,
@@ -59,6 +56,14 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
     private readonly unlock: (() => Promise<void>) | undefined,
   ) {
     this.memory = new MemoryBackend(options.limits, options.now, (evicted) => this.removeFile(evicted.id));
+    this.health = new WriteHealth(
+      async (bytes) => {
+        await dataDir.writeDurably(PROBE_FILE_NAME, [Buffer.alloc(bytes)]);
+        await dataDir.remove(PROBE_FILE_NAME);
+      },
+      options.logger,
+      dataDir.dir,
+    );
   }
 
   /** Opens (creating if needed) the data directory and restores what it holds. */
@@ -162,7 +167,7 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
   }
 
   isReady(): boolean {
-    return this.writable;
+    return this.health.ready;
   }
 
   /** Bytes held in memory over all channels (as MemoryBackend's). */
@@ -176,8 +181,7 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.probeTimer);
+    this.health.close();
     await this.lastCommit;
     await Promise.all(this.pendingRemovals);
     await this.memory.close();
@@ -187,38 +191,19 @@ export class DiskBackend implements ChannelBackend, ReadinessCheck {
 
   /** Never rejects: a failure becomes backend_unavailable, logged once here with its cause. */
   private async write(record: ImageRecord): Promise<WriteOutcome> {
+    const parts = encodeImageFile(record);
+    const fileBytes = parts.reduce((sum, part) => sum + part.length, 0);
     try {
-      const size = await this.dataDir.writeDurably(imageFileName(record.id), encodeImageFile(record));
-      this.writable = true;
+      const size = await this.dataDir.writeDurably(imageFileName(record.id), parts);
+      this.health.succeeded(size);
       return { size };
     } catch (error) {
       this.options.logger.error({ err: error, dataDir: this.dataDir.dir, channel: record.channel, id: record.id }, 'image could not be written to the data directory');
-      this.markUnwritable();
+      this.health.failed(fileBytes);
       // The rename may have happened before the directory fsync failed: an image not acknowledged must not return.
       await this.dataDir.remove(imageFileName(record.id)).catch(() => undefined);
       return { error: new RelayError('backend_unavailable') };
     }
-  }
-
-  private markUnwritable(): void {
-    this.writable = false;
-    if (this.probeTimer) return;
-    const probe = (): void => {
-      this.dataDir
-        .writeDurably(PROBE_FILE_NAME, [Buffer.from('probe')])
-        .then(() => this.dataDir.remove(PROBE_FILE_NAME))
-        .then(
-          () => {
-            this.writable = true;
-            this.probeTimer = undefined;
-            this.options.logger.info({ dataDir: this.dataDir.dir }, 'the data directory is writable again');
-          },
-          () => {
-            if (!this.closed) this.probeTimer = setTimeout(probe, PROBE_INTERVAL_MS).unref();
-          },
-        );
-    };
-    this.probeTimer = setTimeout(probe, PROBE_INTERVAL_MS).unref();
   }
 
   private trackFile(id: string, size: number): void {

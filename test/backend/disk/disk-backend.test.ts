@@ -7,7 +7,9 @@ import { DiskBackend } from '../../../src/backend/disk/disk-backend.js';
 import { compareEventIds } from '../../../src/core/event-id.js';
 import type { ImageRecord } from '../../../src/core/image-record.js';
 import { capturingLogger, imageFiles, tempDataDir } from '../../support/data-dir.js';
+import { fileSizeLimitSkipReason, limitFileSize } from '../../support/file-size-limit.js';
 import { newImage } from '../../support/images.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const roomy: HistoryLimits = { maxImagesPerChannel: 100, maxBytesPerChannel: 1e9, maxTotalBytes: 1e9, maxChannels: 100 };
 
@@ -181,6 +183,32 @@ describe('DiskBackend', () => {
       const later = await backend.append(newImage('cam'));
       assert.deepEqual([...(await imageFiles(data.dir)).keys()], [`${later.id}.img`]);
     } finally {
+      await backend.close();
+      await data.remove();
+    }
+  });
+
+  it('stays not ready while only small writes succeed (a nearly full disk), and is ready once an image-sized one does', { skip: fileSizeLimitSkipReason() }, async () => {
+    const data = await tempDataDir();
+    const { backend, lines } = await openBackend(data.dir);
+    const probed = (): boolean =>
+      lines.some((line) => line.msg === 'the data directory still fails writes of this size; probing again' || line.msg === 'the data directory is writable again');
+    try {
+      limitFileSize(64 * 1024);
+      await assert.rejects(backend.append(newImage('cam', 200_000)), { code: 'backend_unavailable' });
+      assert.equal(backend.isReady(), false);
+      await backend.append(newImage('cam', 100));
+      assert.equal(backend.isReady(), false, 'a small image going in does not prove that images do');
+      await waitFor(probed, 'the first probe');
+      assert.equal(backend.isReady(), false, 'the probe wrote as much as the image that failed, and failed too');
+      assert.ok(!lines.some((line) => line.msg === 'the data directory is writable again'));
+
+      limitFileSize('unlimited');
+      await waitFor(() => backend.isReady(), 'a probe to pass once image-sized writes do');
+      await backend.append(newImage('cam', 200_000));
+      assert.ok(!(await readdir(data.dir)).includes('.probe'), 'the probe file is removed');
+    } finally {
+      limitFileSize('unlimited');
       await backend.close();
       await data.remove();
     }
