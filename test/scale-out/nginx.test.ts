@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import net from 'node:net';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -46,6 +47,10 @@ error_log ${directory}/error.log warn;
 events { worker_connections 256; }
 http {
   access_log off;
+  # Compression on for the whole site, as many sites have it: the documented block must keep it off streams.
+  gzip on;
+  gzip_types text/event-stream application/json;
+  gzip_min_length 1;
   client_body_temp_path ${directory}/client_body;
   proxy_temp_path ${directory}/proxy;
   fastcgi_temp_path ${directory}/fastcgi;
@@ -63,46 +68,81 @@ function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
+/** nginx running the documented block in front of `relays`, until `stop`. */
+interface Proxy {
+  readonly base: string;
+  stop(): Promise<void>;
+}
+
+/** Whether something accepts connections on the port (nginx listening, before any request reaches an upstream). */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function startNginx(upstreams: readonly { url: string }[]): Promise<Proxy> {
+  const directory = mkdtempSync(path.join(tmpdir(), 'image-relay-nginx-'));
+  chmodSync(directory, 0o755); // nginx's worker runs as nobody when the test runs as root
+  const port = await freePort();
+  const ports = upstreams.map((upstream) => Number(new URL(upstream.url).port));
+  writeFileSync(path.join(directory, 'nginx.conf'), nginxConfig(directory, documentedConfig(ports, port)));
+  const nginx: ChildProcess = spawn(NGINX, ['-p', directory, '-c', path.join(directory, 'nginx.conf'), '-e', path.join(directory, 'error.log')], {
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (nginx.exitCode === null) {
+      nginx.kill('SIGTERM');
+      await once(nginx, 'exit');
+    }
+    rmSync(directory, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(() => listening(port), 'nginx to listen');
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { base, stop };
+}
+
+async function stopRelays(relays: readonly RelayProcess[]): Promise<void> {
+  for (const relay of relays) relay.child.kill('SIGTERM');
+  await Promise.all(relays.map((relay) => relay.exited));
+}
+
 describe('nginx, configured as docs/deploy.md says, in front of two instances', { skip: nginxSkipReason() }, () => {
   let redis: RedisServer;
-  let relays: RelayProcess[];
-  let nginx: ChildProcess;
-  let directory: string;
+  let relays: RelayProcess[] = [];
+  let proxy: Proxy | undefined;
   let base: string;
 
   before(async () => {
     redis = await RedisServer.start();
     relays = await Promise.all([0, 1].map(() => spawnRelay(['--redis-url', redis.url])));
-    directory = mkdtempSync(path.join(tmpdir(), 'image-relay-nginx-'));
-    chmodSync(directory, 0o755); // nginx's worker runs as nobody when the test runs as root
-    const port = await freePort();
-    const ports = relays.map((relay) => Number(new URL(relay.url).port));
-    writeFileSync(path.join(directory, 'nginx.conf'), nginxConfig(directory, documentedConfig(ports, port)));
-    nginx = spawn(NGINX, ['-p', directory, '-c', path.join(directory, 'nginx.conf'), '-e', path.join(directory, 'error.log')], {
-      stdio: 'ignore',
-    });
-    base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200, 'nginx to answer');
+    proxy = await startNginx(relays);
+    base = proxy.base;
+    await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200, 'the relays to be ready');
   });
 
   after(async () => {
-    if (nginx && nginx.exitCode === null) {
-      nginx.kill('SIGTERM');
-      await once(nginx, 'exit');
-    }
-    for (const relay of relays ?? []) relay.child.kill('SIGTERM');
-    await Promise.all((relays ?? []).map((relay) => relay.exited));
+    await proxy?.stop();
+    await stopRelays(relays);
     await redis?.stop();
-    if (directory) rmSync(directory, { recursive: true, force: true });
   });
 
   it('passes every event on as it comes, to viewers on both instances', async () => {
     // Round robin puts consecutive connections on different instances.
-    const viewers = [await SseReader.open(`${base}/channels/proxied/events`), await SseReader.open(`${base}/channels/proxied/events`)];
+    // Browsers accept gzip: the documented block must still not compress (and so buffer) the stream.
+    const open = (): Promise<SseReader> => SseReader.open(`${base}/channels/proxied/events`, { headers: { 'accept-encoding': 'gzip' } });
+    const viewers = [await open(), await open()];
     try {
       for (const viewer of viewers) {
         assert.equal(viewer.status, 200);
         assert.equal(viewer.response.headers['content-type'], 'text/event-stream');
+        assert.equal(viewer.response.headers['content-encoding'], undefined, 'the stream is not compressed');
         // The few bytes of `retry:` arrive before any image: nothing is held back to fill a buffer.
         await within(viewer.waitUntil(() => viewer.retry !== undefined, 'the retry hint'), 'retry hint');
       }
@@ -119,6 +159,82 @@ describe('nginx, configured as docs/deploy.md says, in front of two instances', 
       }
     } finally {
       for (const viewer of viewers) viewer.close();
+    }
+  });
+
+  it('keeps /metrics to the monitoring network', async () => {
+    assert.equal((await fetch(`${base}/metrics`)).status, 403, 'loopback is not in the documented allow list');
+  });
+});
+
+describe('nginx as docs/deploy.md says, when one instance answers 503', { skip: nginxSkipReason() }, () => {
+  it('keeps that instance in rotation: a 503 is passed on, not taken for an instance that is gone', async () => {
+    const redis = await RedisServer.start();
+    // One instance whose Redis is unreachable answers /readyz with 503, the other with 200.
+    const relays = await Promise.all([
+      spawnRelay(['--redis-url', redis.url]),
+      spawnRelay(['--redis-url', `redis://127.0.0.1:${await freePort()}`]),
+    ]);
+    const proxy = await startNginx(relays).catch(async (error: unknown) => {
+      await stopRelays(relays);
+      await redis.stop();
+      throw error;
+    });
+    try {
+      const statuses: number[] = [];
+      for (let index = 0; index < 6; index++) statuses.push((await fetch(`${proxy.base}/readyz`)).status);
+      // With a 503 counted as a failure, the first one would take the instance out (max_fails=1) and the rest
+      // would all be 200; round robin instead alternates between the two.
+      assert.ok(statuses.filter((status) => status === 503).length >= 2, `both instances kept answering: ${statuses.join(' ')}`);
+      assert.ok(statuses.includes(200));
+    } finally {
+      await proxy.stop();
+      await stopRelays(relays);
+      await redis.stop();
+    }
+  });
+});
+
+describe('nginx as docs/deploy.md says, when an instance fails after taking a publish', { skip: nginxSkipReason() }, () => {
+  it('sends neither a POST nor a PUT on to another instance: the image is never stored twice', async () => {
+    const redis = await RedisServer.start();
+    const relay = await spawnRelay(['--redis-url', redis.url]);
+    // An instance that takes a request and drops the connection before answering, as one that crashes after
+    // storing the image: the publisher cannot know, and the proxy must not publish it again elsewhere.
+    const taken: string[] = [];
+    const failing = net.createServer((socket) => {
+      socket.once('data', (chunk: Buffer) => {
+        taken.push(chunk.toString('latin1').split(' ')[0]!);
+        socket.destroy();
+      });
+    });
+    failing.listen(0, '127.0.0.1');
+    await once(failing, 'listening');
+    const failingUrl = `http://127.0.0.1:${(failing.address() as net.AddressInfo).port}`;
+    const png = readFixture('basn6a08.png');
+    try {
+      for (const method of ['PUT', 'POST']) {
+        // A fresh nginx for each: the failure of one marks the failing instance down for a while.
+        const proxy = await startNginx([{ url: failingUrl }, relay]);
+        try {
+          let answer: Response | undefined;
+          // Round robin: one of two consecutive publishes goes to the failing instance.
+          for (let attempt = 0; attempt < 2 && !taken.includes(method); attempt++) {
+            answer = await fetch(`${proxy.base}/channels/twice-${method}/images`, { method, headers: { 'content-type': 'image/png' }, body: png });
+          }
+          assert.ok(taken.includes(method), `the failing instance took a ${method}`);
+          assert.equal(answer!.status, 502, `the ${method} the failing instance took was not sent to the other one`);
+          const listing = await fetch(`${relay.url}/channels/twice-${method}/images`);
+          const stored = listing.status === 200 ? ((await listing.json()) as { images: unknown[] }).images.length : 0;
+          assert.ok(stored <= 1, 'only a publish that reached the relay first is stored');
+        } finally {
+          await proxy.stop();
+        }
+      }
+    } finally {
+      failing.close();
+      await stopRelays([relay]);
+      await redis.stop();
     }
   });
 });
