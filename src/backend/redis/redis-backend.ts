@@ -6,10 +6,11 @@ import { retainedSize } from '../../core/retained-size.js';
 import type { ChannelBackend, ChannelSummary, FailureReports, HistoryLimits, ReadinessCheck } from '../channel-backend.js';
 import { APPEND_SCRIPT } from './append-script.js';
 import { FEED_BLOCK_MS, FeedReader } from './feed-reader.js';
+import { ImageFetcher, orUnavailable } from './image-fetcher.js';
 import { RecentImages } from './recent-images.js';
 import { REDIS_COMMAND_TIMEOUT_MS, REDIS_CONNECT_TIMEOUT_MS, connectRedis, type RedisSettings } from './redis-connection.js';
 import { evictionMember, RedisKeys } from './redis-keys.js';
-import { decodeEntry, entryArguments, type RawStreamEntry } from './stream-entry.js';
+import { entryArguments } from './stream-entry.js';
 
 /**
  * Feed entries kept (each ~100 bytes: a channel name at an id). How far behind an instance's read loop may fall
@@ -48,7 +49,7 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck, FailureRepo
   private readonly commands: Redis;
   private readonly blocking: Redis;
   private readonly reader: FeedReader;
-  private readonly recentImages: RecentImages;
+  private readonly images: ImageFetcher;
   private readonly listeners = new Set<(image: ImageRecord) => void>();
   private readonly failureListeners = new Set<(error: unknown) => void>();
   private closing: Promise<void> | undefined;
@@ -59,7 +60,7 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck, FailureRepo
     private readonly log: BackendLog,
   ) {
     this.keys = new RedisKeys(settings.keyPrefix);
-    this.recentImages = new RecentImages(RECENT_IMAGES, limits.maxBytesPerChannel);
+    this.images = new ImageFetcher(this.keys, new RecentImages(RECENT_IMAGES, limits.maxBytesPerChannel));
     this.commands = this.connect('image-relay');
     this.commands.defineCommand('appendImage', { numberOfKeys: 8, lua: APPEND_SCRIPT });
     // Blocking reads get their own connection: an XREAD waiting for seconds would hold up every other command.
@@ -68,7 +69,7 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck, FailureRepo
     this.reader = new FeedReader(
       this.blocking,
       this.keys,
-      (connection, wanted) => this.fetchImages(connection, wanted),
+      (connection, wanted) => this.images.fetch(connection, wanted),
       (image) => this.announce(image),
       (error) => this.readLoopFailed(error),
     );
@@ -114,18 +115,18 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck, FailureRepo
     }
     const [id, publishedAt] = reply;
     // Kept, so that this instance's read loop delivers this very object instead of reading the bytes back.
-    return this.recentImages.remember({ ...image, id, publishedAt: Number(publishedAt) });
+    return this.images.remember({ ...image, id, publishedAt: Number(publishedAt) });
   }
 
   async latest(channel: string): Promise<ImageRecord | undefined> {
-    const id = await this.read(this.commands.hget(this.keys.meta(channel), 'latest'));
+    const id = await orUnavailable(this.commands.hget(this.keys.meta(channel), 'latest'));
     if (!id) return undefined;
-    return (await this.fetchImages(this.commands, [{ channel, id }]))[0];
+    return (await this.images.fetch(this.commands, [{ channel, id }]))[0];
   }
 
   async readAfter(channel: string, afterId: string): Promise<ImageRecord[]> {
     // The index lists ids without bytes, so images this instance already holds are not read again.
-    const index = await this.read(this.commands.lrange(this.keys.index(channel), 0, -1));
+    const index = await orUnavailable(this.commands.lrange(this.keys.index(channel), 0, -1));
     return this.fetchIndexed(channel, index.map(indexedId).filter((id) => compareEventIds(id, afterId) > 0));
   }
 
@@ -135,8 +136,8 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck, FailureRepo
     // A listing needs no bytes, but its fields (type, size, dimensions, metadata) live only in the stream entry
     // beside them, and XRANGE returns whole entries: leaving the bytes out would take a second copy of those
     // fields per image, kept by the append script and trimmed with it, which instances of an older version in a
-    // rolling upgrade would not trim. Bounded by `limit` and served mostly from recentImages, this is enough.
-    const index = await this.read(this.commands.lrange(this.keys.index(channel), -Math.floor(limit), -1));
+    // rolling upgrade would not trim. Bounded by `limit` and served mostly from recent images, this is enough.
+    const index = await orUnavailable(this.commands.lrange(this.keys.index(channel), -Math.floor(limit), -1));
     return this.fetchIndexed(channel, index.map(indexedId));
   }
 
@@ -144,22 +145,22 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck, FailureRepo
     if (!parseEventId(id)) return undefined;
     // Every retained image is its channel's latest or in the evictable set: two small reads say whether history
     // still holds it, so an image this instance remembers is not served after the deployment evicted it.
-    const [[, latestId], [, evictable]] = (await this.read(
+    const [[, latestId], [, evictable]] = (await orUnavailable(
       this.commands.pipeline().hget(this.keys.meta(channel), 'latest').zscore(this.keys.evictable, evictionMember(id, channel)).exec(),
     )) as [[unknown, string | null], [unknown, string | null]];
     if (latestId !== id && evictable === null) return undefined;
-    return (await this.fetchImages(this.commands, [{ channel, id }]))[0];
+    return (await this.images.fetch(this.commands, [{ channel, id }]))[0];
   }
 
   async channels(): Promise<ChannelSummary[]> {
-    const names = await this.read(this.commands.smembers(this.keys.channels));
+    const names = await orUnavailable(this.commands.smembers(this.keys.channels));
     if (names.length === 0) return []; // (an empty pipeline's exec() does not settle)
     const pipeline = this.commands.pipeline();
     for (const channel of names) {
       pipeline.hmget(this.keys.meta(channel), 'latest', 'publishedAt', 'bytes');
       pipeline.llen(this.keys.index(channel));
     }
-    const replies = await this.read(pipeline.exec());
+    const replies = await orUnavailable(pipeline.exec());
     const summaries: ChannelSummary[] = [];
     names.forEach((channel, index) => {
       const [metaError, meta] = replies?.[2 * index] ?? [];
@@ -222,42 +223,8 @@ export class RedisBackend implements ChannelBackend, ReadinessCheck, FailureRepo
 
   /** A channel's images by the ids its index listed, skipping any trimmed since (a publish in between). */
   private async fetchIndexed(channel: string, ids: readonly string[]): Promise<ImageRecord[]> {
-    const images = await this.fetchImages(this.commands, ids.map((id) => ({ channel, id })));
+    const images = await this.images.fetch(this.commands, ids.map((id) => ({ channel, id })));
     return images.filter((image): image is ImageRecord => image !== undefined);
-  }
-
-  /** Images by id, from this instance's recent images where it has them, else from Redis in one round trip. */
-  private async fetchImages(
-    connection: Redis,
-    wanted: readonly { channel: string; id: string }[],
-  ): Promise<(ImageRecord | undefined)[]> {
-    const found = wanted.map(({ channel, id }) => this.recentImages.get(channel, id));
-    const missing = wanted.flatMap((entry, index) => (found[index] ? [] : [index]));
-    if (missing.length === 0) return found;
-    const pipeline = connection.pipeline();
-    for (const index of missing) {
-      const { channel, id } = wanted[index]!;
-      pipeline.xrangeBuffer(this.keys.stream(channel), id, id);
-    }
-    const replies = await this.read(pipeline.exec());
-    missing.forEach((wantedIndex, replyIndex) => {
-      const [error, entries] = replies?.[replyIndex] ?? [];
-      if (error) throw new RelayError('backend_unavailable');
-      const entry = (entries as RawStreamEntry[] | undefined)?.[0];
-      const image = entry ? decodeEntry(wanted[wantedIndex]!.channel, entry) : undefined;
-      found[wantedIndex] = image ? this.recentImages.remember(image) : undefined;
-    });
-    return found;
-  }
-
-  /** A read that fails because Redis is unreachable answers 503, as a publish does. */
-  private async read<T>(reply: Promise<T>): Promise<T> {
-    try {
-      return await reply;
-    } catch (error) {
-      if (error instanceof RelayError) throw error;
-      throw new RelayError('backend_unavailable');
-    }
   }
 
   private readLoopFailed(error: unknown): void {
