@@ -4,6 +4,7 @@ import { freePort } from '../../bench/servers/ports.js';
 import { scrape } from '../support/metrics.js';
 import { startRelay, type RunningRelay } from '../support/relay-harness.js';
 import { RedisServer, redisSkipReason } from '../support/redis-server.js';
+import { MjpegReader } from '../support/mjpeg-reader.js';
 import { SseReader } from '../support/sse-reader.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -42,7 +43,7 @@ describe('image_relay_backend_errors_total with Redis', { skip }, () => {
     }
   });
 
-  it('counts a viewer\'s backlog that could not be read, and the viewer stays connected', async () => {
+  it('counts reads no request reports: a viewer\'s backlog and an MJPEG stream\'s first image; the viewer stays connected', async () => {
     // Redis down from the start: the read loop waits for a connection and never fails, so the count is the backlog's.
     const nobody = `redis://127.0.0.1:${await freePort()}`;
     const server = await startRelay({ redis: { url: nobody, keyPrefix: 'errors:' } });
@@ -51,6 +52,14 @@ describe('image_relay_backend_errors_total with Redis', { skip }, () => {
       await waitFor(async () => (await counters(server)).errors === 1, 'the failed backlog read to be counted');
       assert.equal(server.relay.hub.viewerCount('cam'), 1);
       assert.equal((await counters(server)).refused, 0);
+
+      // An MJPEG stream starts from the channel's latest image: its failed read is counted too.
+      const mjpeg = await MjpegReader.open(`${server.url}/channels/cam/mjpeg`);
+      try {
+        await waitFor(async () => (await counters(server)).errors === 2, 'the failed read for the MJPEG stream to be counted');
+      } finally {
+        mjpeg.close();
+      }
     } finally {
       viewer.close();
       await server.close();
