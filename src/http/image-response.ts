@@ -8,7 +8,26 @@ import { asksForVariant, parseVariantQuery, resolveVariant, type VariantFormat }
  * An image's own URL never changes content (ids are never reused), so caches may keep it for good. The CSP and
  * nosniff make sure a browser opening the URL directly only ever renders it as the sniffed image type.
  */
-export const IMMUTABLE = 'public, max-age=31536000, immutable';
+const IMMUTABLE = 'max-age=31536000, immutable';
+
+/**
+ * How an image's own URL may be cached. `public` lets a shared cache (a CDN, a corporate proxy) keep it and hand
+ * it to anyone who asks for the URL; once tokens guard the channels that would give a token-less stranger what
+ * only a token holder may see (a cookie or `?access_token=` is no `Authorization` header, which alone keeps a
+ * response out of shared caches, RFC 9111 section 3.5), so under access control only the viewer's own browser
+ * may keep it (`private`).
+ */
+export function immutableCacheControl(accessControlled: boolean): string {
+  return `${accessControlled ? 'private' : 'public'}, ${IMMUTABLE}`;
+}
+
+/**
+ * The latest image changes, so it is revalidated every time (its ETag tells the browser whether it did); under
+ * access control it is kept out of shared caches as the immutable URLs are.
+ */
+export function latestCacheControl(accessControlled: boolean): string {
+  return accessControlled ? 'private, no-cache' : 'no-cache';
+}
 const INERT_IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
 const VARIANT_EXTENSIONS: Record<VariantFormat, string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif', png: 'png' };

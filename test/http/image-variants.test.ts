@@ -61,6 +61,31 @@ describe('image variants', () => {
     assert.deepEqual([(await sharp(latest.bytes).metadata()).width, latest.response.headers.get('content-type')], [160, 'image/jpeg']);
   });
 
+  it('keeps images, variants and the latest image out of shared caches under access control', async () => {
+    const guarded = await startRelay({ access: { tokens: 'variant-device-secret-01=publish+subscribe@*', jwt: undefined } });
+    try {
+      const authorization = { authorization: 'Bearer variant-device-secret-01' };
+      const response = await fetch(`${guarded.url}/channels/var-private/images`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', ...authorization },
+        body: readFixture('photo-like-4000x3000.jpg'),
+      });
+      const image = (await response.json()) as Published;
+      for (const [path, expected] of [
+        [image.url, 'private, max-age=31536000, immutable'],
+        [`${image.url}?w=320&format=webp`, 'private, max-age=31536000, immutable'],
+        ['/channels/var-private/latest', 'private, no-cache'],
+        ['/channels/var-private/latest?w=160', 'private, no-cache'],
+      ] as const) {
+        const { response: served } = await fetchBytes(guarded.url + path, authorization);
+        assert.equal(served.status, 200, path);
+        assert.equal(served.headers.get('cache-control'), expected, path);
+      }
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('produces each format, size and fit as asked', async () => {
     const image = await publish(server.url, 'var-rose', 'yellow_rose.lossless.webp'); // 400 × 301
     const cases: [string, string, number, number][] = [
