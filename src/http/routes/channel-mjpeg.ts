@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireSubscribe } from '../../core/access/access-policy.js';
 import { resolveChannelName } from '../../core/channel-name.js';
 import { RelayError } from '../../core/errors.js';
-import { MJPEG_CONTENT_TYPE, MJPEG_PREAMBLE } from '../../imaging/mjpeg/multipart-frame.js';
+import { MJPEG_CONTENT_TYPE, MJPEG_EPILOGUE, MJPEG_PREAMBLE } from '../../imaging/mjpeg/multipart-frame.js';
 import { parseVariantQuery } from '../../imaging/variant-spec.js';
 import type { RelayContext } from '../relay-context.js';
 import { claimStreamSlot } from '../serve-event-stream.js';
@@ -24,7 +24,7 @@ export const channelMjpegRoutes = (context: RelayContext) =>
         throw new RelayError('invalid_variant', 'MJPEG frames are JPEG: leave "format" out, or give format=jpeg.');
       }
       const releaseSlot = claimStreamSlot(context, request);
-      const stream = openStream(reply, MJPEG_CONTENT_TYPE, MJPEG_PREAMBLE);
+      const stream = openStream(reply, MJPEG_CONTENT_TYPE, MJPEG_PREAMBLE, MJPEG_EPILOGUE);
       const log = request.server.log;
       log.info({ channel, mjpeg: true, remote: request.ip }, 'viewer connected');
       const { ended } = context.mjpeg.watch({ channel, variant, sink: stream.sink, signal: stream.signal });
