@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { extensionFor } from '../core/image/image-type.js';
 import type { ImageRecord } from '../core/image-record.js';
 import type { VariantService } from '../imaging/variant-service.js';
-import { asksForVariant, parseVariantQuery, resolveVariant, type VariantFormat } from '../imaging/variant-spec.js';
+import { asksForVariant, parseVariantQuery, resolveVariant, variantIsOriginal, type VariantFormat } from '../imaging/variant-spec.js';
 
 /**
  * An image's own URL never changes content (ids are never reused), so caches may keep it for good. The CSP and
@@ -35,7 +35,8 @@ const VARIANT_EXTENSIONS: Record<VariantFormat, string> = { jpeg: 'jpg', webp: '
 /**
  * Answers with the image, or with the variant its query asks for (`?w=320&format=webp`, see
  * imaging/variant-spec.ts). A variant has the same caching and inert-content headers as its original; its ETag
- * names the variant, so a cache never confuses the two, and a revalidation (304) costs no encode.
+ * names the variant, so a cache never confuses the two, and a revalidation (304) costs no encode. A variant that
+ * would be the original (see variantIsOriginal) is the original: its bytes and its ETag.
  */
 export async function sendImageOrVariant(
   request: FastifyRequest,
@@ -45,11 +46,11 @@ export async function sendImageOrVariant(
   cacheControl: string,
 ): Promise<FastifyReply> {
   const query = request.query as Readonly<Record<string, unknown>> | undefined;
-  if (!asksForVariant(query)) {
-    const served = { etag: `"${image.id}"`, type: image.type, extension: extensionFor(image.type) };
-    return sendImage(request, reply, image, served, cacheControl, async () => image.bytes);
-  }
+  const original = { etag: `"${image.id}"`, type: image.type, extension: extensionFor(image.type) };
+  if (!asksForVariant(query)) return sendImage(request, reply, image, original, cacheControl, async () => image.bytes);
   const spec = resolveVariant(parseVariantQuery(query!), image.type);
+  // The same bytes as the original, so the same ETag: a cache holding either may answer for both.
+  if (variantIsOriginal(spec, image)) return sendImage(request, reply, image, original, cacheControl, async () => image.bytes);
   const served = { etag: `"${image.id}.${spec.key}"`, type: spec.type, extension: VARIANT_EXTENSIONS[spec.format] };
   return sendImage(request, reply, image, served, cacheControl, async () => (await variants.variantOf(image, spec)).bytes);
 }

@@ -107,6 +107,35 @@ describe('image variants', () => {
     }
   });
 
+  it('fits a variant asked for without a size within 1920 pixels', async () => {
+    const image = await publish(server.url, 'var-full', 'photo-like-4000x3000.jpg');
+    const { response, bytes } = await fetchBytes(`${server.url}${image.url}?format=png`);
+    assert.equal(response.status, 200);
+    const metadata = await sharp(bytes).metadata();
+    assert.deepEqual([metadata.format, metadata.width, metadata.height], ['png', 1920, 1440]);
+  });
+
+  it('serves the original\'s bytes and ETag for a variant that would neither shrink it nor change its format', async () => {
+    const image = await publish(server.url, 'var-small', 'video-001.png'); // 150 × 103
+    const original = await fetchBytes(server.url + image.url);
+    const encodes = server.relay.variants.stats.encodes;
+    for (const query of ['w=320', 'w=160&h=160&fit=cover', 'format=png', 'w=640&q=40']) {
+      const { response, bytes } = await fetchBytes(`${server.url}${image.url}?${query}`);
+      assert.equal(response.status, 200, query);
+      assert.deepEqual(bytes, readFixture('video-001.png'), query);
+      assert.equal(response.headers.get('content-type'), 'image/png', query);
+      assert.equal(response.headers.get('etag'), original.response.headers.get('etag'), query);
+      assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable', query);
+      const revalidated = await fetch(`${server.url}${image.url}?${query}`, { headers: { 'if-none-match': response.headers.get('etag')! } });
+      assert.equal(revalidated.status, 304, query);
+    }
+    assert.equal(server.relay.variants.stats.encodes, encodes, 'nothing was encoded');
+    const thumbnail = await fetchBytes(server.url + image.thumbnailUrl);
+    assert.deepEqual(thumbnail.bytes, readFixture('video-001.png'), 'its thumbnail is itself');
+    const webp = await fetchBytes(`${server.url}${image.url}?w=320&format=webp`);
+    assert.equal((await sharp(webp.bytes).metadata()).format, 'webp', 'another format is still encoded');
+  });
+
   it('refuses parameters outside the allowed set with 400 invalid_variant', async () => {
     const image = await publish(server.url, 'var-bad', 'video-001.png');
     for (const query of ['w=100', 'w=abc', 'w=320.0', 'w=-320', 'h=4000', 'q=10', 'q=96', 'q=8x', 'format=gif', 'format=svg', 'fit=fill', 'w=160&w=320']) {

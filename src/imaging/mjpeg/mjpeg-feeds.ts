@@ -6,7 +6,7 @@ import { compareEventIds } from '../../core/event-id.js';
 import type { ImageRecord } from '../../core/image-record.js';
 import { cachedEncoder } from '../../sse/frame-cache.js';
 import type { VariantService } from '../variant-service.js';
-import { resolveVariant, variantQueryString, type VariantRequest } from '../variant-spec.js';
+import { resolveVariant, variantIsOriginal, variantQueryString, type VariantRequest } from '../variant-spec.js';
 import { containsBoundary, encodeMjpegPart } from './multipart-frame.js';
 
 /** Where the feeds' images come from: the hub's latest image and the backend's stream of every append. */
@@ -145,11 +145,16 @@ export class MjpegFeeds {
     return count;
   }
 
-  /** A JPEG original at its own size is sent as it is; anything else becomes a JPEG variant. */
+  /**
+   * A JPEG original is sent as it is when no size is asked for, or when it already fits the size asked for;
+   * anything else becomes a JPEG variant.
+   */
   private async frameOf(image: ImageRecord, variant: VariantRequest): Promise<ImageRecord> {
     let frame: ImageRecord = image;
-    if (image.type !== 'image/jpeg' || variantQueryString(variant) !== '') {
-      const jpeg = await this.variants.variantOf(image, resolveVariant({ ...variant, format: 'jpeg' }, image.type));
+    const spec = resolveVariant({ ...variant, format: 'jpeg' }, image.type);
+    const asItIs = image.type === 'image/jpeg' && (variantQueryString(variant) === '' || variantIsOriginal(spec, image));
+    if (!asItIs) {
+      const jpeg = await this.variants.variantOf(image, spec);
       frame = { ...image, bytes: jpeg.bytes, type: 'image/jpeg', width: jpeg.width, height: jpeg.height };
     }
     if (containsBoundary(frame.bytes)) throw new Error('the JPEG holds the MJPEG boundary');
