@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { extensionFor } from '../core/image/image-type.js';
 import type { ImageRecord } from '../core/image-record.js';
+import { clientKey } from './access/access-hooks.js';
 import type { VariantService } from '../imaging/variant-service.js';
 import { asksForVariant, parseVariantQuery, resolveVariant, variantIsOriginal, type VariantFormat } from '../imaging/variant-spec.js';
 
@@ -52,7 +53,8 @@ export async function sendImageOrVariant(
   // The same bytes as the original, so the same ETag: a cache holding either may answer for both.
   if (variantIsOriginal(spec, image)) return sendImage(request, reply, image, original, cacheControl, async () => image.bytes);
   const served = { etag: `"${image.id}.${spec.key}"`, type: spec.type, extension: VARIANT_EXTENSIONS[spec.format] };
-  return sendImage(request, reply, image, served, cacheControl, async () => (await variants.variantOf(image, spec)).bytes);
+  const client = clientKey(request);
+  return sendImage(request, reply, image, served, cacheControl, async () => (await variants.variantOf(image, spec, client)).bytes);
 }
 
 async function sendImage(
