@@ -37,35 +37,63 @@ class Feed {
   latestFrame: ImageRecord | undefined;
   private newestOfferedId: string | undefined;
   private converting = false;
-  /** The newest image that arrived while one was converting; older ones in between are never converted. */
+  /**
+   * The newest image not yet converted: one that arrived while another converted, or one the encoder was too
+   * busy for. Older ones in between are never converted (latest wins), so a feed holds at most one.
+   */
   private pending: ImageRecord | undefined;
+  /** Set while the feed waits for room in the encoder's queue, to try its pending image again. */
+  private cancelRoomWait: (() => void) | undefined;
+  private disposed = false;
 
   constructor(
     private readonly toFrame: (image: ImageRecord) => Promise<ImageRecord>,
     private readonly onSkipped: (image: ImageRecord, error: unknown) => void,
+    private readonly whenEncoderHasRoom: (retry: () => void) => () => void,
   ) {}
 
   offer(image: ImageRecord): void {
     if (this.newestOfferedId !== undefined && compareEventIds(image.id, this.newestOfferedId) <= 0) return;
     this.newestOfferedId = image.id;
-    if (this.converting) this.pending = image;
-    else void this.convert(image);
+    this.pending = image;
+    this.convertPending();
   }
 
-  private async convert(image: ImageRecord): Promise<void> {
-    this.converting = true;
-    try {
-      const frame = await this.toFrame(image);
-      this.latestFrame = frame;
-      for (const viewer of this.viewers) viewer.deliver(frame);
-    } catch (error) {
-      this.onSkipped(image, error);
-    } finally {
-      this.converting = false;
-    }
-    const next = this.pending;
+  /** The feed has no viewers left: it stops waiting for the encoder and converts nothing more. */
+  dispose(): void {
+    this.disposed = true;
     this.pending = undefined;
-    if (next) void this.convert(next);
+    this.cancelRoomWait?.();
+    this.cancelRoomWait = undefined;
+  }
+
+  private convertPending(): void {
+    const image = this.pending;
+    if (!image || this.converting || this.cancelRoomWait || this.disposed) return;
+    this.pending = undefined;
+    this.converting = true;
+    void this.toFrame(image)
+      .then(
+        (frame) => {
+          this.latestFrame = frame;
+          for (const viewer of this.viewers) viewer.deliver(frame);
+        },
+        (error: unknown) => {
+          if (!(error instanceof RelayError && error.code === 'variants_busy')) return this.onSkipped(image, error);
+          // The encoder's queue is full (of HTTP variants): a still camera would leave new viewers blank until
+          // its next image, so the image is kept (unless a newer one came) and tried again once there is room.
+          if (this.disposed) return;
+          this.pending ??= image;
+          this.cancelRoomWait = this.whenEncoderHasRoom(() => {
+            this.cancelRoomWait = undefined;
+            this.convertPending();
+          });
+        },
+      )
+      .finally(() => {
+        this.converting = false;
+        this.convertPending();
+      });
   }
 }
 
@@ -103,7 +131,7 @@ export class MjpegFeeds {
     let feed = this.feeds.get(key);
     const isNew = !feed;
     if (!feed) {
-      feed = new Feed((image) => this.frameOf(image, request.variant), this.options.onSkipped);
+      feed = new Feed((image) => this.frameOf(image, request.variant), this.options.onSkipped, (retry) => this.variants.whenRoom(retry));
       this.feeds.set(key, feed);
     }
     const watched = feed;
@@ -111,7 +139,10 @@ export class MjpegFeeds {
     const ended = new Promise<{ reason: CloseReason; stats: SubscriberStats }>((resolve) => (settle = resolve));
     const viewer: Subscriber = new Subscriber(request.sink, this.encodePart, this.options.delivery, (reason) => {
       watched.viewers.delete(viewer);
-      if (watched.viewers.size === 0 && this.feeds.get(key) === watched) this.feeds.delete(key);
+      if (watched.viewers.size === 0 && this.feeds.get(key) === watched) {
+        this.feeds.delete(key);
+        watched.dispose();
+      }
       request.signal.removeEventListener('abort', onAbort);
       settle({ reason, stats: viewer.stats });
     });
