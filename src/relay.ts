@@ -99,9 +99,10 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     ...config.variants,
     maxInputPixels: DEFAULT_MAX_INPUT_PIXELS,
   });
-  const mjpeg = new MjpegFeeds({ latest: (channel) => hub.latest(channel), listen: (listener) => backend.listen(listener) }, variants, {
+  const mjpeg: MjpegFeeds = new MjpegFeeds({ latest: (channel) => hub.latest(channel), listen: (listener) => backend.listen(listener) }, variants, {
     delivery: config.delivery,
     keepAliveMs: config.heartbeatIntervalMs,
+    observer: metrics,
     onSkipped: (image, error) =>
       logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
   });

@@ -1,4 +1,5 @@
 import type { DeliveryLimits } from '../../core/delivery/delivery-limits.js';
+import type { DeliveryObserver } from '../../core/delivery/delivery-observer.js';
 import type { DisconnectSignal, FrameSink } from '../../core/delivery/frame-sink.js';
 import { Subscriber, type CloseReason, type SubscriberStats } from '../../core/delivery/subscriber.js';
 import { RelayError } from '../../core/errors.js';
@@ -21,6 +22,8 @@ export interface MjpegFeedOptions {
   readonly keepAliveMs: number;
   /** Told of an image that got no frame (a bomb, an undecodable file); the feed carries on with the next. */
   readonly onSkipped: (image: ImageRecord, error: unknown) => void;
+  /** Told of frames delivered, skipped for slow viewers and viewers cut off as stuck, as the hub's viewers are. */
+  readonly observer?: DeliveryObserver;
 }
 
 export interface MjpegWatchRequest {
@@ -137,7 +140,7 @@ export class MjpegFeeds {
     const watched = feed;
     let settle!: (value: { reason: CloseReason; stats: SubscriberStats }) => void;
     const ended = new Promise<{ reason: CloseReason; stats: SubscriberStats }>((resolve) => (settle = resolve));
-    const viewer: Subscriber = new Subscriber(request.sink, this.encodePart, this.options.delivery, (reason) => {
+    const onClose = (reason: CloseReason): void => {
       watched.viewers.delete(viewer);
       if (watched.viewers.size === 0 && this.feeds.get(key) === watched) {
         this.feeds.delete(key);
@@ -145,7 +148,8 @@ export class MjpegFeeds {
       }
       request.signal.removeEventListener('abort', onAbort);
       settle({ reason, stats: viewer.stats });
-    });
+    };
+    const viewer: Subscriber = new Subscriber(request.sink, this.encodePart, this.options.delivery, onClose, this.options.observer);
     watched.viewers.add(viewer);
     const onAbort = (): void => viewer.close('client_closed');
     request.signal.addEventListener('abort', onAbort, { once: true });
@@ -167,6 +171,13 @@ export class MjpegFeeds {
     clearInterval(this.keepAliveTimer);
     this.stopListening();
     for (const feed of [...this.feeds.values()]) for (const viewer of [...feed.viewers]) viewer.close('shutdown');
+  }
+
+  /** Open MJPEG streams of one channel, over every size (for the channel list). */
+  viewersOf(channel: string): number {
+    let count = 0;
+    for (const [key, feed] of this.feeds) if (key.startsWith(`${channel}?`)) count += feed.viewers.size;
+    return count;
   }
 
   /** Open MJPEG streams, over every channel and size (for metrics). */
