@@ -64,8 +64,9 @@ export function subscribeOrEnd<Subscription>(
   } catch (error) {
     releaseSlot();
     stream.sink.close('end');
-    if (error instanceof RelayError) request.log.warn({ error: error.code, url: request.routeOptions.url }, 'stream refused');
-    else request.log.error({ err: error }, 'stream failed');
+    // The lines the error handler would write, had the reply not been taken over (docs/operations.md, Logs).
+    if (error instanceof RelayError) request.log.warn({ error: error.code, url: request.routeOptions.url }, 'request refused');
+    else request.log.error({ err: error }, 'request failed');
     return undefined;
   }
 }
