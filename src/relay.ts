@@ -15,6 +15,7 @@ import { buildHttpApp } from './http/app.js';
 import type { Readiness } from './http/relay-context.js';
 import { describeImage } from './http/image-description.js';
 import { MjpegFeeds } from './imaging/mjpeg/mjpeg-feeds.js';
+import type { ImageTransformer } from './imaging/image-transformer.js';
 import { createSharpTransformer } from './imaging/sharp-transformer.js';
 import { DEFAULT_MAX_INPUT_PIXELS, VariantService } from './imaging/variant-service.js';
 import { createImageFrameEncoders } from './sse/image-frames.js';
@@ -26,6 +27,8 @@ export interface RelayOptions {
   readonly logger?: Logger;
   /** Defaults to the one the configuration names (see openBackend). */
   readonly backend?: ChannelBackend;
+  /** What encodes variants; defaults to sharp. Tests wrap it to hold encodes while they fill the queue. */
+  readonly transformer?: ImageTransformer;
 }
 
 /**
@@ -93,7 +96,7 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     config.access.tokens ? parseStaticTokens(config.access.tokens) : undefined,
     config.access.jwt ? new JwtVerifier(config.access.jwt.algorithm, config.access.jwt.key) : undefined,
   );
-  const variants = new VariantService(createSharpTransformer(DEFAULT_MAX_INPUT_PIXELS), {
+  const variants = new VariantService(options.transformer ?? createSharpTransformer(DEFAULT_MAX_INPUT_PIXELS), {
     ...config.variants,
     maxInputPixels: DEFAULT_MAX_INPUT_PIXELS,
   });
@@ -104,9 +107,10 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
       metrics.onBackendError();
       throw error;
     });
-  const mjpeg = new MjpegFeeds({ latest: latestForMjpeg, listen: (listener) => backend.listen(listener) }, variants, {
+  const mjpeg: MjpegFeeds = new MjpegFeeds({ latest: latestForMjpeg, listen: (listener) => backend.listen(listener) }, variants, {
     delivery: config.delivery,
     keepAliveMs: config.heartbeatIntervalMs,
+    observer: metrics,
     onSkipped: (image, error) =>
       logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
   });

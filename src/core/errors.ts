@@ -66,11 +66,27 @@ export const ERRORS = {
     status: 422,
     message: 'The image could not be decoded to make this variant; fetch the original (without parameters) instead.',
   },
-  variants_busy: { status: 503, message: 'The relay is making as many image variants as it can; try again shortly.' },
+  // Retry-After: a 12-megapixel encode takes a fraction of a second, so a second later room has been made.
+  variants_busy: {
+    status: 503,
+    message: 'The relay is making as many image variants as it can; try again shortly.',
+    retryAfterSeconds: 1,
+  },
+  too_many_variants: {
+    status: 429,
+    message: 'This client has as many image variants waiting to be encoded as it may; try again shortly.',
+    retryAfterSeconds: 1,
+  },
   internal_error: { status: 500, message: 'The relay failed to handle this request; it has been logged.' },
-} as const satisfies Record<string, { status: number; message: string }>;
+} as const satisfies Record<string, { status: number; message: string; retryAfterSeconds?: number }>;
 
 export type ErrorCode = keyof typeof ERRORS;
+
+/** The seconds a client is told to wait before trying again (a `Retry-After` header), for codes that have one. */
+export function retryAfterSecondsOf(code: ErrorCode): number | undefined {
+  const entry: { readonly status: number; readonly retryAfterSeconds?: number } = ERRORS[code];
+  return entry.retryAfterSeconds;
+}
 
 export class RelayError extends Error {
   readonly code: ErrorCode;

@@ -38,10 +38,11 @@ class ResponseClosedSignal implements DisconnectSignal {
 
 /**
  * Takes over a reply as a long-lived stream (event stream, MJPEG): headers go out at once with `first` after
- * them, then frames through a FrameSink that honours backpressure. `X-Accel-Buffering: no` tells nginx not to
- * buffer it; `no-cache` keeps caches out of it.
+ * them, then frames through a FrameSink that honours backpressure, and `last` (if any) when the stream is ended
+ * gracefully (a multipart stream's closing delimiter). `X-Accel-Buffering: no` tells nginx not to buffer it;
+ * `no-cache` keeps caches out of it.
  */
-export function openStream(reply: FastifyReply, contentType: string, first: Uint8Array): OpenStream {
+export function openStream(reply: FastifyReply, contentType: string, first: Uint8Array, last?: Uint8Array): OpenStream {
   reply.hijack();
   const response = reply.raw;
   const signal = new ResponseClosedSignal(response);
@@ -79,6 +80,8 @@ export function openStream(reply: FastifyReply, contentType: string, first: Uint
     },
     close: (mode) => {
       if (mode === 'abort') response.destroy();
+      // A client that went away is past hearing the last bytes.
+      else if (last && !signal.aborted) response.end(last);
       else response.end();
     },
   };

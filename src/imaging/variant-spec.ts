@@ -7,6 +7,13 @@ import type { ImageType } from '../core/image/image-type.js';
  * relay encode (and cache) one variant per pixel width.
  */
 export const VARIANT_SIZES = [160, 320, 640, 1280, 1920] as const;
+/**
+ * The box a variant asked for without `w` or `h` (`?format=png`) is fitted in: the largest allowed size. A
+ * full-resolution re-encode of a 50-megapixel original would cost seconds of a thread and tens of megabytes,
+ * more than the variant cache may hold, so it would be encoded again on every request; no variant is larger
+ * than a variant a client may ask for by size.
+ */
+export const LARGEST_VARIANT_SIZE = VARIANT_SIZES[VARIANT_SIZES.length - 1];
 export const VARIANT_FITS = ['cover', 'contain', 'inside'] as const;
 export const VARIANT_FORMATS = ['jpeg', 'webp', 'avif', 'png'] as const;
 /** Below 30 every format shows blocks; above 95 files grow fast for no visible gain. */
@@ -131,9 +138,11 @@ export function variantQueryString(request: VariantRequest): string {
  * Decides every parameter for one image. Requests that produce the same bytes get the same key: the fit only
  * matters when both sides are given, the quality not at all for PNG, and an omitted format is the original's.
  */
-export function resolveVariant(request: VariantRequest, originalType: ImageType): VariantSpec {
+export function resolveVariant(asked: VariantRequest, originalType: ImageType): VariantSpec {
+  const sized = asked.width !== undefined || asked.height !== undefined;
+  const request = sized ? asked : { ...asked, width: LARGEST_VARIANT_SIZE, height: LARGEST_VARIANT_SIZE };
   const format = request.format ?? FORMAT_OF_ORIGINAL[originalType];
-  const fit = request.width !== undefined && request.height !== undefined ? (request.fit ?? DEFAULT_FIT) : DEFAULT_FIT;
+  const fit = sized && request.width !== undefined && request.height !== undefined ? (request.fit ?? DEFAULT_FIT) : DEFAULT_FIT;
   const quality = DEFAULT_QUALITY[format] === undefined ? undefined : (request.quality ?? DEFAULT_QUALITY[format]);
   const key = [
     `w${request.width ?? ''}`,
@@ -143,4 +152,17 @@ export function resolveVariant(request: VariantRequest, originalType: ImageType)
     ...(quality === undefined ? [] : [`q${quality}`]),
   ].join('-');
   return { width: request.width, height: request.height, fit, format, quality, type: TYPE_OF_FORMAT[format], key };
+}
+
+/**
+ * Whether a variant would be the original itself: its format is the original's and the original already fits
+ * the box, so resizing changes nothing (never enlarged) and re-encoding would only make another file, usually a
+ * larger one (a 150-pixel PNG asked for at `w=320`). Such a request is served the original's bytes.
+ * Not for `contain`, which letterboxes to the box's size, nor a GIF, whose variants are PNGs. The dimensions
+ * are the header's, before any EXIF orientation, so the original must fit the box whichever way it is turned.
+ * The quality asked for does not count: it is a setting of a re-encode, and none is needed.
+ */
+export function variantIsOriginal(spec: VariantSpec, original: { readonly type: ImageType; readonly width: number; readonly height: number }): boolean {
+  if (original.type === 'image/gif' || spec.format !== FORMAT_OF_ORIGINAL[original.type] || spec.fit === 'contain') return false;
+  return Math.max(original.width, original.height) <= Math.min(spec.width ?? Infinity, spec.height ?? Infinity);
 }

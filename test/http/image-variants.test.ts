@@ -61,6 +61,31 @@ describe('image variants', () => {
     assert.deepEqual([(await sharp(latest.bytes).metadata()).width, latest.response.headers.get('content-type')], [160, 'image/jpeg']);
   });
 
+  it('keeps images, variants and the latest image out of shared caches under access control', async () => {
+    const guarded = await startRelay({ access: { tokens: 'variant-device-secret-01=publish+subscribe@*', jwt: undefined } });
+    try {
+      const authorization = { authorization: 'Bearer variant-device-secret-01' };
+      const response = await fetch(`${guarded.url}/channels/var-private/images`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', ...authorization },
+        body: readFixture('photo-like-4000x3000.jpg'),
+      });
+      const image = (await response.json()) as Published;
+      for (const [path, expected] of [
+        [image.url, 'private, max-age=31536000, immutable'],
+        [`${image.url}?w=320&format=webp`, 'private, max-age=31536000, immutable'],
+        ['/channels/var-private/latest', 'private, no-cache'],
+        ['/channels/var-private/latest?w=160', 'private, no-cache'],
+      ] as const) {
+        const { response: served } = await fetchBytes(guarded.url + path, authorization);
+        assert.equal(served.status, 200, path);
+        assert.equal(served.headers.get('cache-control'), expected, path);
+      }
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('produces each format, size and fit as asked', async () => {
     const image = await publish(server.url, 'var-rose', 'yellow_rose.lossless.webp'); // 400 × 301
     const cases: [string, string, number, number][] = [
@@ -80,6 +105,35 @@ describe('image variants', () => {
       const metadata = await sharp(bytes).metadata();
       assert.deepEqual([metadata.format, metadata.width, metadata.height], [format, width, height], query);
     }
+  });
+
+  it('fits a variant asked for without a size within 1920 pixels', async () => {
+    const image = await publish(server.url, 'var-full', 'photo-like-4000x3000.jpg');
+    const { response, bytes } = await fetchBytes(`${server.url}${image.url}?format=png`);
+    assert.equal(response.status, 200);
+    const metadata = await sharp(bytes).metadata();
+    assert.deepEqual([metadata.format, metadata.width, metadata.height], ['png', 1920, 1440]);
+  });
+
+  it('serves the original\'s bytes and ETag for a variant that would neither shrink it nor change its format', async () => {
+    const image = await publish(server.url, 'var-small', 'video-001.png'); // 150 × 103
+    const original = await fetchBytes(server.url + image.url);
+    const encodes = server.relay.variants.stats.encodes;
+    for (const query of ['w=320', 'w=160&h=160&fit=cover', 'format=png', 'w=640&q=40']) {
+      const { response, bytes } = await fetchBytes(`${server.url}${image.url}?${query}`);
+      assert.equal(response.status, 200, query);
+      assert.deepEqual(bytes, readFixture('video-001.png'), query);
+      assert.equal(response.headers.get('content-type'), 'image/png', query);
+      assert.equal(response.headers.get('etag'), original.response.headers.get('etag'), query);
+      assert.equal(response.headers.get('cache-control'), 'public, max-age=31536000, immutable', query);
+      const revalidated = await fetch(`${server.url}${image.url}?${query}`, { headers: { 'if-none-match': response.headers.get('etag')! } });
+      assert.equal(revalidated.status, 304, query);
+    }
+    assert.equal(server.relay.variants.stats.encodes, encodes, 'nothing was encoded');
+    const thumbnail = await fetchBytes(server.url + image.thumbnailUrl);
+    assert.deepEqual(thumbnail.bytes, readFixture('video-001.png'), 'its thumbnail is itself');
+    const webp = await fetchBytes(`${server.url}${image.url}?w=320&format=webp`);
+    assert.equal((await sharp(webp.bytes).metadata()).format, 'webp', 'another format is still encoded');
   });
 
   it('refuses parameters outside the allowed set with 400 invalid_variant', async () => {

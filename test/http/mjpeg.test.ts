@@ -158,12 +158,18 @@ describe('MJPEG streams', () => {
     }
   });
 
-  it('ends its streams when the relay stops', async () => {
+  it('ends its streams when the relay stops, with the closing delimiter last', async () => {
     const relay = await startRelay();
+    await publishBytes(relay.url, 'mj-stop', readFixture('video-001.jpeg'));
     const reader = await MjpegReader.open(`${relay.url}/channels/mj-stop/mjpeg`);
+    const idle = await MjpegReader.open(`${relay.url}/channels/mj-stop-empty/mjpeg`);
+    await reader.waitForFrames(1);
     await relay.close();
-    await waitFor(() => reader.ended, 'the stream to end');
-    assert.equal(reader.error, undefined);
+    await waitFor(() => reader.ended && idle.ended, 'the streams to end');
+    for (const stream of [reader, idle]) {
+      assert.equal(stream.error, undefined);
+      assert.equal(stream.closedByServer, true, 'the stream ends with --boundary--');
+    }
   });
 
   it('is read by ffprobe (Debian ffmpeg) as an MJPEG video stream', { skip: ffprobeSkipReason() }, async () => {

@@ -26,4 +26,29 @@ describe('the encode limiter', () => {
     assert.deepEqual(await Promise.all(accepted), ['done', 'done', 'done']);
     assert.equal(mostAtOnce, 1);
   });
+
+  it('tells a listener refused with a full queue, once, when a job ends and frees its place', async () => {
+    const limiter = new EncodeLimiter(1, 1);
+    const releases: (() => void)[] = [];
+    const job = async (): Promise<void> => new Promise<void>((resolve) => releases.push(resolve));
+    const taken = [limiter.run(job), limiter.run(job)];
+    await assert.rejects(limiter.run(job), (error: unknown) => error instanceof RelayError && error.code === 'variants_busy');
+    let told = 0;
+    limiter.whenRoom(() => {
+      told += 1;
+      taken.push(limiter.run(job)); // the place that freed, taken before anything else can ask
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(told, 0, 'no room yet');
+    while (releases.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    releases.shift()!(); // the running job ends; the waiting one starts
+    while (told === 0) await new Promise((resolve) => setImmediate(resolve));
+    await assert.rejects(limiter.run(job), (error: unknown) => error instanceof RelayError && error.code === 'variants_busy', 'the listener took the place');
+    for (let released = 0; released < 2; released += 1) {
+      while (releases.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      releases.shift()!();
+    }
+    await Promise.all(taken);
+    assert.equal(told, 1);
+  });
 });

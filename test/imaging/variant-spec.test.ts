@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { RelayError } from '../../src/core/errors.js';
 import { ACCEPTED_IMAGE_TYPES } from '../../src/core/image/image-type.js';
-import { asksForVariant, parseVariantQuery, resolveVariant, variantQueryString } from '../../src/imaging/variant-spec.js';
+import { asksForVariant, parseVariantQuery, resolveVariant, variantIsOriginal, variantQueryString } from '../../src/imaging/variant-spec.js';
 import { FUZZ_RUNS } from '../fuzz/fuzz-runs.js';
 
 describe('variant parameters', () => {
@@ -17,6 +17,27 @@ describe('variant parameters', () => {
     assert.equal(key({ w: '640', format: 'jpeg' }), key({ w: '640', format: 'jpeg', q: '80' }), 'the default quality');
     assert.notEqual(key({ w: '640', h: '640' }), key({ w: '640', h: '640', fit: 'cover' }));
     assert.notEqual(key({ w: '640', format: 'webp', q: '40' }), key({ w: '640', format: 'webp' }));
+  });
+
+  it('fits a variant asked for without a size within the largest size, so none is larger', () => {
+    const spec = resolveVariant(parseVariantQuery({ format: 'png' }), 'image/jpeg');
+    assert.deepEqual([spec.width, spec.height, spec.fit], [1920, 1920, 'inside']);
+    assert.equal(spec.key, resolveVariant(parseVariantQuery({ w: '1920', h: '1920', format: 'png' }), 'image/jpeg').key, 'the same bytes');
+    assert.equal(resolveVariant(parseVariantQuery({ fit: 'cover', q: '50' }), 'image/webp').fit, 'inside', 'no box was asked for');
+  });
+
+  it('knows a variant that would be its original: the same format, a box it already fits', () => {
+    const isOriginal = (query: Record<string, string>, type: (typeof ACCEPTED_IMAGE_TYPES)[number], width: number, height: number) =>
+      variantIsOriginal(resolveVariant(parseVariantQuery(query), type), { type, width, height });
+    assert.equal(isOriginal({ w: '320' }, 'image/png', 150, 103), true);
+    assert.equal(isOriginal({ w: '320', q: '40' }, 'image/jpeg', 150, 103), true, 'quality is a re-encode setting');
+    assert.equal(isOriginal({ format: 'webp' }, 'image/webp', 400, 301), true, 'within the 1920 box');
+    assert.equal(isOriginal({ w: '160', h: '160', fit: 'cover' }, 'image/png', 150, 103), true);
+    assert.equal(isOriginal({ w: '160' }, 'image/png', 400, 301), false, 'it shrinks');
+    assert.equal(isOriginal({ w: '320', format: 'webp' }, 'image/png', 150, 103), false, 'another format');
+    assert.equal(isOriginal({ w: '320' }, 'image/gif', 150, 103), false, 'a GIF\'s variant is a PNG');
+    assert.equal(isOriginal({ w: '320', h: '320', fit: 'contain' }, 'image/png', 150, 103), false, 'contain letterboxes');
+    assert.equal(isOriginal({ w: '320' }, 'image/jpeg', 150, 400), false, 'EXIF orientation could turn it 400 wide');
   });
 
   it('writes the canonical query in a fixed order', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { describe, it } from 'node:test';
+import sharp from 'sharp';
 import { tempDataDir } from '../support/data-dir.js';
 import { scrape } from '../support/metrics.js';
 import { solidPng } from '../support/png.js';
@@ -92,6 +93,43 @@ describe('GET /metrics', () => {
       assert.equal(after.value('image_relay_mjpeg_viewers'), 1);
     } finally {
       mjpeg?.close();
+      await server.close();
+    }
+  });
+
+  it('counts MJPEG viewers\' deliveries, skips and stuck viewers, and lists them among a channel\'s viewers', async () => {
+    const server = await startRelay({ delivery: { queueMaxImages: 1, stuckTimeoutMs: 1000 } });
+    const publishJpeg = async (jpeg: Buffer): Promise<void> => {
+      const response = await fetch(`${server.url}/channels/mj/images`, { method: 'POST', headers: { 'content-type': 'image/jpeg' }, body: jpeg });
+      assert.equal(response.status, 201);
+    };
+    // JPEG originals go out as they are: noise does not compress, so each frame is about a megabyte.
+    const noiseJpeg = (seed: number): Promise<Buffer> =>
+      sharp({ create: { width: 900, height: 900, channels: 3, background: { r: seed, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+        .jpeg({ quality: 95 })
+        .toBuffer();
+    const frames = await Promise.all(Array.from({ length: 25 }, (_, seed) => noiseJpeg(seed)));
+    await publishJpeg(frames[0]!);
+    const reader = await MjpegReader.open(`${server.url}/channels/mj/mjpeg`);
+    const stalled = await stalledViewer(Number(new URL(server.url).port), '/channels/mj/mjpeg');
+    try {
+      await waitFor(async () => (await scrape(server.url)).value('image_relay_mjpeg_viewers') === 2, 'two MJPEG viewers');
+      const listing = (await (await fetch(`${server.url}/channels`)).json()) as { channels: { channel: string; viewers: number }[] };
+      assert.equal(listing.channels.find((entry) => entry.channel === 'mj')?.viewers, 2, 'MJPEG viewers watch the channel too');
+      await reader.waitForFrames(1);
+
+      for (let i = 1; i <= 24 && (await scrape(server.url)).value('image_relay_viewers_stuck_total') === 0; i++) {
+        await publishJpeg(frames[i]!);
+      }
+      await waitFor(async () => (await scrape(server.url)).value('image_relay_viewers_stuck_total') === 1, 'the stalled MJPEG viewer cut off as stuck');
+      const metrics = await scrape(server.url);
+      assert.ok(metrics.value('image_relay_images_delivered_total') >= reader.frames.length, `${reader.frames.length} frames read`);
+      assert.ok(metrics.value('image_relay_sent_bytes_total') > reader.frames.reduce((sum, frame) => sum + frame.length, 0));
+      assert.ok(metrics.value('image_relay_images_skipped_total') >= 1, 'the stalled viewer skipped frames');
+      assert.equal(metrics.value('image_relay_mjpeg_viewers'), 1);
+    } finally {
+      stalled.destroy();
+      reader.close();
       await server.close();
     }
   });

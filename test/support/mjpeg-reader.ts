@@ -10,6 +10,8 @@ export class MjpegReader {
   /** Each frame's part headers, lower-cased names. */
   readonly partHeaders: Record<string, string>[] = [];
   ended = false;
+  /** Whether the closing delimiter (`--boundary--`) arrived: the server ended the stream on purpose. */
+  closedByServer = false;
   error: Error | undefined;
   private buffered = Buffer.alloc(0);
   private opened = false;
@@ -88,7 +90,13 @@ export class MjpegReader {
       this.buffered = this.buffered.subarray(opening.length);
       this.opened = true;
     }
+    const closing = Buffer.from(`\r\n--${this.boundary}--`, 'latin1');
     for (;;) {
+      // After a frame's delimiter, an empty part and the closing delimiter end the stream (RFC 2046 5.1.1).
+      if (this.buffered.length >= closing.length && this.buffered.subarray(0, closing.length).equals(closing)) {
+        this.closedByServer = true;
+        break;
+      }
       const headersEnd = this.buffered.indexOf('\r\n\r\n');
       if (headersEnd === -1) break;
       const headers: Record<string, string> = {};

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { defaultConfig } from '../../src/config/load-config.js';
 import type { RelayConfig } from '../../src/config/relay-config.js';
-import { createRelay, type Relay } from '../../src/relay.js';
+import { createRelay, type Relay, type RelayOptions } from '../../src/relay.js';
 
 export interface ConfigOverrides extends Partial<Omit<RelayConfig, 'history' | 'delivery' | 'limits'>> {
   history?: Partial<RelayConfig['history']>;
@@ -35,7 +35,7 @@ export interface RunningRelay {
 }
 
 /** Starts a real relay on an ephemeral port with logs captured in memory. */
-export async function startRelay(overrides: ConfigOverrides = {}): Promise<RunningRelay> {
+export async function startRelay(overrides: ConfigOverrides = {}, options: Pick<RelayOptions, 'transformer'> = {}): Promise<RunningRelay> {
   const logLines: Record<string, unknown>[] = [];
   const rawLog: string[] = [];
   const logStream = new Writable({
@@ -46,7 +46,7 @@ export async function startRelay(overrides: ConfigOverrides = {}): Promise<Runni
       done();
     },
   });
-  const relay = await createRelay(testConfig(overrides), { logger: pino({ level: 'info' }, logStream) });
+  const relay = await createRelay(testConfig(overrides), { ...options, logger: pino({ level: 'info' }, logStream) });
   const url = await relay.listen();
   return { relay, url, logLines, logText: () => rawLog.join(''), close: () => relay.close() };
 }

@@ -7,7 +7,7 @@ import { base64Length } from '../../core/image/data-url.js';
 import type { NewImage } from '../../core/image-record.js';
 import { MAX_META_BYTES } from '../../core/image-meta.js';
 import { describeImage, type ImageDescription } from '../image-description.js';
-import { IMMUTABLE, sendImageOrVariant } from '../image-response.js';
+import { immutableCacheControl, latestCacheControl, sendImageOrVariant } from '../image-response.js';
 import { imageFromParsedBody, type IngestQuery } from '../ingest/image-body.js';
 import { MAX_FILES_PER_REQUEST, publishMultipartImages } from '../ingest/multipart-images.js';
 import type { RelayContext } from '../relay-context.js';
@@ -86,7 +86,7 @@ export const channelImageRoutes = (context: RelayContext) =>
       requireSubscribe(request.grant, channel);
       const image = await hub.image(channel, request.params.id);
       if (!image) throw new RelayError('image_not_found');
-      return sendImageOrVariant(request, reply, image, context.variants, IMMUTABLE);
+      return sendImageOrVariant(request, reply, image, context.variants, immutableCacheControl(context.access.enabled));
     });
 
     app.get<{ Params: ChannelParams }>('/channels/:channel/latest', async (request, reply) => {
@@ -94,7 +94,6 @@ export const channelImageRoutes = (context: RelayContext) =>
       requireSubscribe(request.grant, channel);
       const image = await hub.latest(channel);
       if (!image) throw new RelayError('image_not_found', `Channel "${channel}" holds no image yet.`);
-      // Revalidated every time: the latest image changes, its ETag tells the browser whether it did.
-      return sendImageOrVariant(request, reply, image, context.variants, 'no-cache');
+      return sendImageOrVariant(request, reply, image, context.variants, latestCacheControl(context.access.enabled));
     });
   };

@@ -20,7 +20,8 @@ export const channelListRoutes = (context: RelayContext) =>
             latestThumbnailUrl: `${latestUrl}?${THUMBNAIL_QUERY}`,
             images: summary.imageCount,
             bytes: summary.heldBytes,
-            viewers: context.hub.viewerCount(summary.channel),
+            // Event streams and MJPEG streams alike: each is someone watching the channel.
+            viewers: context.hub.viewerCount(summary.channel) + context.mjpeg.viewersOf(summary.channel),
             lastPublishedAt: new Date(summary.lastPublishedAt).toISOString(),
           };
         })

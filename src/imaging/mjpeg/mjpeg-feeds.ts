@@ -1,4 +1,5 @@
 import type { DeliveryLimits } from '../../core/delivery/delivery-limits.js';
+import type { DeliveryObserver } from '../../core/delivery/delivery-observer.js';
 import type { DisconnectSignal, FrameSink } from '../../core/delivery/frame-sink.js';
 import { Subscriber, type CloseReason, type SubscriberStats } from '../../core/delivery/subscriber.js';
 import { RelayError } from '../../core/errors.js';
@@ -6,7 +7,7 @@ import { compareEventIds } from '../../core/event-id.js';
 import type { ImageRecord } from '../../core/image-record.js';
 import { cachedEncoder } from '../../sse/frame-cache.js';
 import type { VariantService } from '../variant-service.js';
-import { resolveVariant, variantQueryString, type VariantRequest } from '../variant-spec.js';
+import { resolveVariant, variantIsOriginal, variantQueryString, type VariantRequest } from '../variant-spec.js';
 import { containsBoundary, encodeMjpegPart } from './multipart-frame.js';
 
 /** Where the feeds' images come from: the hub's latest image and the backend's stream of every append. */
@@ -21,6 +22,8 @@ export interface MjpegFeedOptions {
   readonly keepAliveMs: number;
   /** Told of an image that got no frame (a bomb, an undecodable file); the feed carries on with the next. */
   readonly onSkipped: (image: ImageRecord, error: unknown) => void;
+  /** Told of frames delivered, skipped for slow viewers and viewers cut off as stuck, as the hub's viewers are. */
+  readonly observer?: DeliveryObserver;
 }
 
 export interface MjpegWatchRequest {
@@ -37,35 +40,63 @@ class Feed {
   latestFrame: ImageRecord | undefined;
   private newestOfferedId: string | undefined;
   private converting = false;
-  /** The newest image that arrived while one was converting; older ones in between are never converted. */
+  /**
+   * The newest image not yet converted: one that arrived while another converted, or one the encoder was too
+   * busy for. Older ones in between are never converted (latest wins), so a feed holds at most one.
+   */
   private pending: ImageRecord | undefined;
+  /** Set while the feed waits for room in the encoder's queue, to try its pending image again. */
+  private cancelRoomWait: (() => void) | undefined;
+  private disposed = false;
 
   constructor(
     private readonly toFrame: (image: ImageRecord) => Promise<ImageRecord>,
     private readonly onSkipped: (image: ImageRecord, error: unknown) => void,
+    private readonly whenEncoderHasRoom: (retry: () => void) => () => void,
   ) {}
 
   offer(image: ImageRecord): void {
     if (this.newestOfferedId !== undefined && compareEventIds(image.id, this.newestOfferedId) <= 0) return;
     this.newestOfferedId = image.id;
-    if (this.converting) this.pending = image;
-    else void this.convert(image);
+    this.pending = image;
+    this.convertPending();
   }
 
-  private async convert(image: ImageRecord): Promise<void> {
-    this.converting = true;
-    try {
-      const frame = await this.toFrame(image);
-      this.latestFrame = frame;
-      for (const viewer of this.viewers) viewer.deliver(frame);
-    } catch (error) {
-      this.onSkipped(image, error);
-    } finally {
-      this.converting = false;
-    }
-    const next = this.pending;
+  /** The feed has no viewers left: it stops waiting for the encoder and converts nothing more. */
+  dispose(): void {
+    this.disposed = true;
     this.pending = undefined;
-    if (next) void this.convert(next);
+    this.cancelRoomWait?.();
+    this.cancelRoomWait = undefined;
+  }
+
+  private convertPending(): void {
+    const image = this.pending;
+    if (!image || this.converting || this.cancelRoomWait || this.disposed) return;
+    this.pending = undefined;
+    this.converting = true;
+    void this.toFrame(image)
+      .then(
+        (frame) => {
+          this.latestFrame = frame;
+          for (const viewer of this.viewers) viewer.deliver(frame);
+        },
+        (error: unknown) => {
+          if (!(error instanceof RelayError && error.code === 'variants_busy')) return this.onSkipped(image, error);
+          // The encoder's queue is full (of HTTP variants): a still camera would leave new viewers blank until
+          // its next image, so the image is kept (unless a newer one came) and tried again once there is room.
+          if (this.disposed) return;
+          this.pending ??= image;
+          this.cancelRoomWait = this.whenEncoderHasRoom(() => {
+            this.cancelRoomWait = undefined;
+            this.convertPending();
+          });
+        },
+      )
+      .finally(() => {
+        this.converting = false;
+        this.convertPending();
+      });
   }
 }
 
@@ -103,18 +134,22 @@ export class MjpegFeeds {
     let feed = this.feeds.get(key);
     const isNew = !feed;
     if (!feed) {
-      feed = new Feed((image) => this.frameOf(image, request.variant), this.options.onSkipped);
+      feed = new Feed((image) => this.frameOf(image, request.variant), this.options.onSkipped, (retry) => this.variants.whenRoom(retry));
       this.feeds.set(key, feed);
     }
     const watched = feed;
     let settle!: (value: { reason: CloseReason; stats: SubscriberStats }) => void;
     const ended = new Promise<{ reason: CloseReason; stats: SubscriberStats }>((resolve) => (settle = resolve));
-    const viewer: Subscriber = new Subscriber(request.sink, this.encodePart, this.options.delivery, (reason) => {
+    const onClose = (reason: CloseReason): void => {
       watched.viewers.delete(viewer);
-      if (watched.viewers.size === 0 && this.feeds.get(key) === watched) this.feeds.delete(key);
+      if (watched.viewers.size === 0 && this.feeds.get(key) === watched) {
+        this.feeds.delete(key);
+        watched.dispose();
+      }
       request.signal.removeEventListener('abort', onAbort);
       settle({ reason, stats: viewer.stats });
-    });
+    };
+    const viewer: Subscriber = new Subscriber(request.sink, this.encodePart, this.options.delivery, onClose, this.options.observer);
     watched.viewers.add(viewer);
     const onAbort = (): void => viewer.close('client_closed');
     request.signal.addEventListener('abort', onAbort, { once: true });
@@ -138,6 +173,13 @@ export class MjpegFeeds {
     for (const feed of [...this.feeds.values()]) for (const viewer of [...feed.viewers]) viewer.close('shutdown');
   }
 
+  /** Open MJPEG streams of one channel, over every size (for the channel list). */
+  viewersOf(channel: string): number {
+    let count = 0;
+    for (const [key, feed] of this.feeds) if (key.startsWith(`${channel}?`)) count += feed.viewers.size;
+    return count;
+  }
+
   /** Open MJPEG streams, over every channel and size (for metrics). */
   get viewerCount(): number {
     let count = 0;
@@ -145,11 +187,16 @@ export class MjpegFeeds {
     return count;
   }
 
-  /** A JPEG original at its own size is sent as it is; anything else becomes a JPEG variant. */
+  /**
+   * A JPEG original is sent as it is when no size is asked for, or when it already fits the size asked for;
+   * anything else becomes a JPEG variant.
+   */
   private async frameOf(image: ImageRecord, variant: VariantRequest): Promise<ImageRecord> {
     let frame: ImageRecord = image;
-    if (image.type !== 'image/jpeg' || variantQueryString(variant) !== '') {
-      const jpeg = await this.variants.variantOf(image, resolveVariant({ ...variant, format: 'jpeg' }, image.type));
+    const spec = resolveVariant({ ...variant, format: 'jpeg' }, image.type);
+    const asItIs = image.type === 'image/jpeg' && (variantQueryString(variant) === '' || variantIsOriginal(spec, image));
+    if (!asItIs) {
+      const jpeg = await this.variants.variantOf(image, spec);
       frame = { ...image, bytes: jpeg.bytes, type: 'image/jpeg', width: jpeg.width, height: jpeg.height };
     }
     if (containsBoundary(frame.bytes)) throw new Error('the JPEG holds the MJPEG boundary');

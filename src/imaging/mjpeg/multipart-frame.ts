@@ -17,6 +17,13 @@ const BOUNDARY_BYTES = Buffer.from(`--${MJPEG_BOUNDARY}`, 'latin1');
 /** What opens the stream: the first delimiter, so the first frame's headers come next. */
 export const MJPEG_PREAMBLE = Buffer.from(`--${MJPEG_BOUNDARY}\r\n`, 'latin1');
 
+/**
+ * What ends the stream: the closing delimiter (RFC 2046 section 5.1.1, `close-delimiter := delimiter "--"`).
+ * Every frame is already followed by an opening delimiter, so the body part between the two is empty, which
+ * the grammar allows; a client reading the stream sees it end cleanly rather than cut off mid-part.
+ */
+export const MJPEG_EPILOGUE = Buffer.from(`\r\n--${MJPEG_BOUNDARY}--\r\n`, 'latin1');
+
 /** One part: its headers (Content-Length lets clients such as ffmpeg read it without scanning), the JPEG, the next delimiter. */
 export function encodeMjpegPart(jpeg: Buffer): readonly Uint8Array[] {
   const headers = Buffer.from(`Content-Type: image/jpeg\r\nContent-Length: ${jpeg.length}\r\n\r\n`, 'latin1');
