@@ -169,7 +169,7 @@ export class RelayMetrics implements DeliveryObserver {
     if (mjpegViewers) {
       new Gauge({
         name: 'image_relay_mjpeg_viewers',
-        help: 'Open MJPEG streams (not counted in image_relay_viewers)',
+        help: 'Open MJPEG streams (not in image_relay_viewers; their frames count in the delivered, sent, skipped and stuck counters)',
         registers,
         collect() {
           this.set(mjpegViewers());
