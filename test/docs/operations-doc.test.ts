@@ -1,27 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { projectRoot } from '../support/fixtures.js';
 import { solidPng } from '../support/png.js';
+import { NGINX, nginxSkipReason } from '../support/externals.js';
 import { freePort } from '../support/ports.js';
 import { publishDataUrl, startRelay, toDataUrl } from '../support/relay-harness.js';
 import { SseReader } from '../support/sse-reader.js';
 import { waitFor } from '../support/wait-for.js';
 
-const NGINX = '/usr/sbin/nginx';
 const doc = readFileSync(path.join(projectRoot, 'docs/operations.md'), 'utf8');
-
-function nginxSkipReason(): string | false {
-  if (existsSync(NGINX)) return false;
-  const message = `SKIPPED: no nginx at ${NGINX} (apt-get install nginx)`;
-  if (process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1') throw new Error(message.replace('SKIPPED', 'FAILED'));
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-  return message;
-}
 
 /**
  * The nginx configuration of docs/operations.md as written, but on loopback without TLS: the upstream points at

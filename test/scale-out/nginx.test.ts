@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,16 +12,10 @@ import { spawnRelay, type RelayProcess } from '../support/relay-process.js';
 import { RedisServer, redisSkipReason } from '../support/redis-server.js';
 import { SseReader } from '../support/sse-reader.js';
 import { waitFor } from '../support/wait-for.js';
+import { NGINX, nginxSkipReason } from '../support/externals.js';
 
-const NGINX = '/usr/sbin/nginx';
-
-function nginxSkipReason(): string | undefined {
-  const redis = redisSkipReason();
-  if (redis || existsSync(NGINX)) return redis;
-  const message = `SKIPPED: no nginx at ${NGINX} (apt-get install nginx)`;
-  if (process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1') throw new Error(message.replace('SKIPPED', 'FAILED'));
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-  return message;
+function nginxAndRedisSkipReason(): string | undefined {
+  return redisSkipReason() ?? nginxSkipReason();
 }
 
 /** The nginx block of docs/deploy.md, pointed at these relays and this port: the test runs what users copy. */
@@ -113,7 +107,7 @@ async function stopRelays(relays: readonly RelayProcess[]): Promise<void> {
   await Promise.all(relays.map((relay) => relay.exited));
 }
 
-describe('nginx, configured as docs/deploy.md says, in front of two instances', { skip: nginxSkipReason() }, () => {
+describe('nginx, configured as docs/deploy.md says, in front of two instances', { skip: nginxAndRedisSkipReason() }, () => {
   let redis: RedisServer;
   let relays: RelayProcess[] = [];
   let proxy: Proxy | undefined;
@@ -167,7 +161,7 @@ describe('nginx, configured as docs/deploy.md says, in front of two instances', 
   });
 });
 
-describe('nginx as docs/deploy.md says, when one instance answers 503', { skip: nginxSkipReason() }, () => {
+describe('nginx as docs/deploy.md says, when one instance answers 503', { skip: nginxAndRedisSkipReason() }, () => {
   it('keeps that instance in rotation: a 503 is passed on, not taken for an instance that is gone', async () => {
     const redis = await RedisServer.start();
     // One instance whose Redis is unreachable answers /readyz with 503, the other with 200.
@@ -195,7 +189,7 @@ describe('nginx as docs/deploy.md says, when one instance answers 503', { skip: 
   });
 });
 
-describe('nginx as docs/deploy.md says, when an instance fails after taking a publish', { skip: nginxSkipReason() }, () => {
+describe('nginx as docs/deploy.md says, when an instance fails after taking a publish', { skip: nginxAndRedisSkipReason() }, () => {
   it('sends neither a POST nor a PUT on to another instance: the image is never stored twice', async () => {
     const redis = await RedisServer.start();
     const relay = await spawnRelay(['--redis-url', redis.url]);

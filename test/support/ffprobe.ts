@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { skipForMissing } from './externals.js';
 
 /** Debian's ffprobe (package ffmpeg), or FFPROBE_PATH. */
 export function findFfprobe(): string | undefined {
@@ -12,8 +13,5 @@ export function findFfprobe(): string | undefined {
  */
 export function ffprobeSkipReason(): string | undefined {
   if (findFfprobe()) return undefined;
-  const message = 'SKIPPED: no ffprobe at FFPROBE_PATH or /usr/bin/ffprobe (apt-get install ffmpeg)';
-  if (process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1') throw new Error(message.replace('SKIPPED', 'FAILED'));
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-  return message;
+  return skipForMissing('no ffprobe at FFPROBE_PATH or /usr/bin/ffprobe (apt-get install ffmpeg)');
 }

@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { skipForMissing } from './externals.js';
 
 /**
  * Whether this process can limit the size of the files it writes (util-linux's `prlimit` on PATH). The limit is
@@ -7,10 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
  */
 export function fileSizeLimitSkipReason(): string | undefined {
   if (spawnSync('prlimit', ['--version']).status === 0) return undefined;
-  const message = 'SKIPPED: no prlimit on PATH (apt-get install util-linux)';
-  if (process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1') throw new Error(message.replace('SKIPPED', 'FAILED'));
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-  return message;
+  return skipForMissing('no prlimit on PATH (apt-get install util-linux)');
 }
 
 /**

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../bench/servers/ports.js';
 import { projectRoot } from './fixtures.js';
+import { skipForMissing } from './externals.js';
 
 /** The test certificate for localhost and 127.0.0.1 (test/fixtures/tls/README.md); it is its own CA. */
 export const TEST_TLS = {
@@ -23,10 +24,7 @@ function redisBinary(): string | undefined {
  */
 export function redisSkipReason(): string | undefined {
   if (redisBinary()) return undefined;
-  const message = 'SKIPPED: no redis-server on PATH (apt-get install redis-server)';
-  if (process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1') throw new Error(message.replace('SKIPPED', 'FAILED'));
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-  return message;
+  return skipForMissing('no redis-server on PATH (apt-get install redis-server)');
 }
 
 export interface RedisServerOptions {
