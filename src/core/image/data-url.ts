@@ -20,6 +20,25 @@ const MAX_HEADER_LENGTH = 256;
 const BASE64_SUFFIX = ';base64';
 const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 
+const HYPHEN = 0x2d;
+const UNDERSCORE = 0x5f;
+
+/**
+ * The rest of the alphabet check for base64 given as bytes, once Node has decoded them. Node's decoder skips any
+ * byte outside its alphabet, so a payload of whole groups with padding only at its end decodes to exactly
+ * (length / 4) * 3 - padding bytes only if it skipped none (each skipped character costs 6 bits of output, and
+ * parseDataUrl checks that length): what is left is base64url's "-" and "_", which Node accepts and browsers do
+ * not, and whatever follows the first "=", where Node stops decoding. Two memchr scans instead of a regular
+ * expression over megabyte strings (the profile: 1.4 ms of a 1 MB publish). Only for bytes: for a string with
+ * characters above U+00FF, Node decodes their low byte, so strings keep the regular expression.
+ */
+function isStandardAlphabet(bytes: Buffer, start: number, paddingStart: number, end: number): boolean {
+  const hyphen = bytes.indexOf(HYPHEN, start);
+  const underscore = bytes.indexOf(UNDERSCORE, start);
+  if ((hyphen !== -1 && hyphen < end) || (underscore !== -1 && underscore < end)) return false;
+  return !NOT_BASE64.test(bytes.toString('latin1', paddingStart, end));
+}
+
 /** Bytes that `length` characters of padded base64 decode to, at most; lets size be checked before decoding. */
 export function maxDecodedLength(base64Length: number): number {
   return Math.floor(base64Length / 4) * 3;
@@ -61,15 +80,20 @@ export function parseDataUrl(source: string | Buffer, maxBytes: number): ParsedD
   if (payloadLength % 4 !== 0 || (padding !== -1 && padding < length - 2)) throw new RelayError('invalid_base64');
   const decoded = Buffer.allocUnsafe(maxDecodedLength(payloadLength));
   let written = 0;
-  const decodePiece = (piece: string): boolean => {
-    if (NOT_BASE64.test(piece)) return false;
-    written += decoded.write(piece, written, 'base64');
-    return true;
-  };
-  const valid = bytesOf
-    ? everyTextPiece(bytesOf, comma + 1, length, decodePiece)
-    : decodePiece((source as string).slice(comma + 1));
+  let valid: boolean;
+  if (bytesOf) {
+    everyTextPiece(bytesOf, comma + 1, length, (piece) => {
+      written += decoded.write(piece, written, 'base64');
+      return true;
+    });
+    valid = isStandardAlphabet(bytesOf, comma + 1, padding === -1 ? length : padding, length);
+  } else {
+    const payload = (source as string).slice(comma + 1);
+    valid = !NOT_BASE64.test(payload);
+    if (valid) written = decoded.write(payload, 0, 'base64');
+  }
   const paddingLength = padding === -1 ? 0 : length - padding;
+  // For bytes, this length check is what refuses characters outside the alphabet (see isStandardAlphabet).
   if (!valid || written === 0 || written !== (payloadLength / 4) * 3 - paddingLength) throw new RelayError('invalid_base64');
   if (written > maxBytes) {
     throw new RelayError('image_too_large', `The image is larger than this relay accepts (${maxBytes} bytes).`);

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RelayError } from '../../../src/core/errors.js';
 import { base64Length, parseDataUrl } from '../../../src/core/image/data-url.js';
+import { TEXT_PIECE_LENGTH } from '../../../src/core/image/text-pieces.js';
 
 const PNG_BYTES = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 const MAX = 1024;
 
-function refusal(source: string, max = MAX): string {
+function refusal(source: string | Buffer, max = MAX): string {
   try {
     parseDataUrl(source, max);
   } catch (error) {
@@ -62,6 +63,40 @@ describe('parseDataUrl', () => {
     assert.equal(refusal('data:image/png;base64,A=BC'), 'invalid_base64'); // padding in the middle
     assert.equal(refusal('data:image/png;base64,===='), 'invalid_base64');
     assert.equal(refusal('data:image/png;base64,'), 'empty_image');
+  });
+
+  it('checks the alphabet of a URL given as bytes as strictly as one given as text, at every byte value', () => {
+    // Bytes take another path (Node's decoder, which skips what it cannot decode, then a length check): every
+    // byte in every position of a group, and across a piece boundary, must be refused exactly as the text is.
+    const large = MAX * 1024;
+    const groups = 'AAAA'.repeat(TEXT_PIECE_LENGTH / 4 + 2);
+    for (let byte = 0; byte < 256; byte++) {
+      for (const payload of ['AAAA', 'AAA=', 'AA==']) {
+        for (let position = 0; position < 4; position++) {
+          const text = `data:image/png;base64,${payload.slice(0, position)}${String.fromCharCode(byte)}${payload.slice(position + 1)}`;
+          const expected = (() => {
+            try {
+              return parseDataUrl(text, MAX).bytes.toString('hex');
+            } catch (error) {
+              return (error as RelayError).code;
+            }
+          })();
+          const bytes = Buffer.from(text, 'latin1');
+          const got = (() => {
+            try {
+              return parseDataUrl(bytes, MAX).bytes.toString('hex');
+            } catch (error) {
+              return (error as RelayError).code;
+            }
+          })();
+          assert.equal(got, expected, `byte ${byte} at ${position} of ${payload}`);
+        }
+      }
+      const across = `data:image/png;base64,${groups.slice(0, TEXT_PIECE_LENGTH - 2)}${String.fromCharCode(byte)}${groups.slice(TEXT_PIECE_LENGTH - 1)}`;
+      const alphabet = /[A-Za-z0-9+/]/.test(String.fromCharCode(byte));
+      if (alphabet) assert.equal(parseDataUrl(Buffer.from(across, 'latin1'), large).bytes.length, (groups.length / 4) * 3);
+      else assert.equal(refusal(Buffer.from(across, 'latin1'), large), 'invalid_base64', `byte ${byte} across pieces`);
+    }
   });
 
   it('refuses an image over the limit before decoding it', () => {
