@@ -10,7 +10,6 @@ import { AccessPolicy } from './core/access/access-policy.js';
 import { JwtVerifier } from './core/access/jwt-verifier.js';
 import { parseStaticTokens } from './core/access/static-tokens.js';
 import { Hub } from './core/delivery/hub.js';
-import type { ImageRecord } from './core/image-record.js';
 import { buildHttpApp } from './http/app.js';
 import type { Readiness } from './http/relay-context.js';
 import { describeImage } from './http/image-description.js';
@@ -100,14 +99,7 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     ...config.variants,
     maxInputPixels: DEFAULT_MAX_INPUT_PIXELS,
   });
-  // A failed read of the latest image is the feeds' to absorb (the viewer waits for live images), and no request
-  // reports it: counted here as a backend error.
-  const latestForMjpeg = (channel: string): Promise<ImageRecord | undefined> =>
-    hub.latest(channel).catch((error: unknown) => {
-      metrics.onBackendError();
-      throw error;
-    });
-  const mjpeg: MjpegFeeds = new MjpegFeeds({ latest: latestForMjpeg, listen: (listener) => backend.listen(listener) }, variants, {
+  const mjpeg: MjpegFeeds = new MjpegFeeds({ latest: (channel) => hub.latest(channel), listen: (listener) => backend.listen(listener) }, variants, {
     delivery: config.delivery,
     keepAliveMs: config.heartbeatIntervalMs,
     observer: metrics,

@@ -159,7 +159,8 @@ export class MjpegFeeds {
     if (isNew) {
       this.source.latest(request.channel).then(
         (latest) => latest && watched.offer(latest),
-        () => undefined, // the backend could not be read: the viewer waits for live images
+        // The backend could not be read: the viewer waits for live images; no request reports it, so it is counted.
+        () => this.options.observer?.onBackendError(),
       );
     }
     return { ended };
