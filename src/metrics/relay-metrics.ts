@@ -1,9 +1,10 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { ChannelSummary } from '../backend/channel-backend.js';
 import type { DeliveryObserver } from '../core/delivery/delivery-observer.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { ImageRecord } from '../core/image-record.js';
 import type { VariantStats } from '../imaging/variant-service.js';
+import { HotPathHistogram } from './hot-path-histogram.js';
 import { processMetricsRegistry } from './process-metrics.js';
 
 /**
@@ -50,7 +51,7 @@ export class RelayMetrics implements DeliveryObserver {
   private readonly skipped: Counter;
   private readonly stuck: Counter;
   private readonly backendErrors: Counter;
-  private readonly publishToWrite: Histogram;
+  private readonly publishToWrite: HotPathHistogram;
 
   constructor(sources: MetricSources) {
     const registers = [this.registry];
@@ -71,12 +72,12 @@ export class RelayMetrics implements DeliveryObserver {
       help: 'Failures to store or read images in the backend (the data directory, Redis)',
       registers,
     });
-    this.publishToWrite = new Histogram({
-      name: 'image_relay_publish_to_write_seconds',
-      help: 'From an image being stored to its event being handed to a viewer\'s connection (live images, not replays)',
-      buckets: LATENCY_BUCKETS_SECONDS,
-      registers,
-    });
+    this.publishToWrite = new HotPathHistogram(
+      'image_relay_publish_to_write_seconds',
+      'From an image being stored to its event being handed to a viewer\'s connection (live images, not replays)',
+      LATENCY_BUCKETS_SECONDS,
+      this.registry,
+    );
     new Gauge({
       name: 'image_relay_viewers',
       help: 'Open event streams',
