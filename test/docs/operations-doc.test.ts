@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { projectRoot } from '../support/fixtures.js';
 import { solidPng } from '../support/png.js';
-import { NGINX, nginxSkipReason } from '../support/externals.js';
-import { freePort } from '../support/ports.js';
+import { nginxSkipReason } from '../support/externals.js';
+import { startNginx, type RunningNginx } from '../support/nginx.js';
 import { publishDataUrl, startRelay, toDataUrl } from '../support/relay-harness.js';
 import { SseReader } from '../support/sse-reader.js';
 import { waitFor } from '../support/wait-for.js';
@@ -16,10 +13,10 @@ import { waitFor } from '../support/wait-for.js';
 const doc = readFileSync(path.join(projectRoot, 'docs/operations.md'), 'utf8');
 
 /**
- * The nginx configuration of docs/operations.md as written, but on loopback without TLS: the upstream points at
- * a test relay, `listen 443 ssl` becomes a free port, the certificate lines go.
+ * The nginx site of docs/operations.md as written, but on loopback without TLS: the upstream points at a test
+ * relay, `listen 443 ssl` becomes the test's port, the certificate lines go.
  */
-function documentedNginxConfig(relayPort: number, listenPort: number, directory: string): string {
+function documentedSite(relayPort: number, listenPort: number): string {
   const block = /```nginx\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## Behind nginx')))?.[1];
   assert.ok(block, 'docs/operations.md has an nginx block under "Behind nginx"');
   const site = block
@@ -27,45 +24,17 @@ function documentedNginxConfig(relayPort: number, listenPort: number, directory:
     .replace(/listen 443 ssl http2;.*\n/, `listen 127.0.0.1:${listenPort};\n`)
     .replace(/^\s*ssl_certificate.*\n/gm, '');
   assert.ok(site.includes(`listen 127.0.0.1:${listenPort}`), 'the listen line was found');
-  return `daemon off;
-worker_processes 1;
-pid ${directory}/nginx.pid;
-error_log ${directory}/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path ${directory}/body;
-  proxy_temp_path ${directory}/proxy;
-  fastcgi_temp_path ${directory}/fastcgi;
-  uwsgi_temp_path ${directory}/uwsgi;
-  scgi_temp_path ${directory}/scgi;
-${site}
-}
-`;
+  return site;
 }
 
 describe('docs/operations.md', () => {
   it('nginx as documented carries large publishes and live event streams, and keeps /metrics inside', { skip: nginxSkipReason() }, async () => {
     const relay = await startRelay({ trustProxy: true });
-    const directory = mkdtempSync(path.join(tmpdir(), 'image-relay-nginx-'));
-    // nginx's worker runs as `nobody` when started by root: it must reach its temp paths.
-    chmodSync(directory, 0o755);
-    const listenPort = await freePort();
-    writeFileSync(path.join(directory, 'nginx.conf'), documentedNginxConfig(Number(new URL(relay.url).port), listenPort, directory));
-    const nginx = spawn(NGINX, ['-p', directory, '-c', path.join(directory, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let nginxOutput = '';
-    nginx.stderr.on('data', (chunk: Buffer) => (nginxOutput += chunk.toString()));
-    const exited = new Promise<void>((resolve) => nginx.once('exit', () => resolve()));
-    const proxied = `http://127.0.0.1:${listenPort}`;
+    let nginx: RunningNginx | undefined;
     let viewer: SseReader | undefined;
     try {
-      await waitFor(
-        () => new Promise<boolean>((resolve) => {
-          const socket = net.connect(listenPort, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-          socket.on('error', () => resolve(false));
-        }),
-        `nginx to listen (${nginxOutput})`,
-      );
+      nginx = await startNginx((port) => documentedSite(Number(new URL(relay.url).port), port));
+      const proxied = nginx.base;
       viewer = await SseReader.open(`${proxied}/sse-image?channel=cam`);
       assert.equal(viewer.response.headers['content-type'], 'text/event-stream');
       await waitFor(() => relay.relay.hub.viewerCount('cam') === 1, 'the viewer to reach the relay through nginx');
@@ -83,9 +52,7 @@ describe('docs/operations.md', () => {
       assert.equal(metrics.status, 403, 'the documented allow list keeps /metrics to the inside network');
     } finally {
       viewer?.close();
-      nginx.kill('SIGTERM');
-      await exited;
-      rmSync(directory, { recursive: true, force: true });
+      await nginx?.stop();
       await relay.close();
     }
   });

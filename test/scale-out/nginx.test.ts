@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { freePort } from '../../bench/servers/ports.js';
+import { freePort } from '../support/ports.js';
 import { projectRoot, readFixture } from '../support/fixtures.js';
 import { spawnRelay, type RelayProcess } from '../support/relay-process.js';
 import { RedisServer, redisSkipReason } from '../support/redis-server.js';
 import { SseReader } from '../support/sse-reader.js';
 import { waitFor } from '../support/wait-for.js';
-import { NGINX, nginxSkipReason } from '../support/externals.js';
+import { nginxSkipReason } from '../support/externals.js';
+import { startNginx, type RunningNginx } from '../support/nginx.js';
 
 function nginxAndRedisSkipReason(): string | undefined {
   return redisSkipReason() ?? nginxSkipReason();
@@ -32,29 +31,6 @@ function documentedConfig(upstreamPorts: readonly number[], port: number): strin
     .replace(/listen 80;/, `listen 127.0.0.1:${port};`);
 }
 
-/** nginx in the foreground with everything it writes in `directory`, around the documented http block. */
-function nginxConfig(directory: string, httpBlock: string): string {
-  return `daemon off;
-worker_processes 1;
-pid ${directory}/nginx.pid;
-error_log ${directory}/error.log warn;
-events { worker_connections 256; }
-http {
-  access_log off;
-  # Compression on for the whole site, as many sites have it: the documented block must keep it off streams.
-  gzip on;
-  gzip_types text/event-stream application/json;
-  gzip_min_length 1;
-  client_body_temp_path ${directory}/client_body;
-  proxy_temp_path ${directory}/proxy;
-  fastcgi_temp_path ${directory}/fastcgi;
-  uwsgi_temp_path ${directory}/uwsgi;
-  scgi_temp_path ${directory}/scgi;
-${httpBlock}
-}
-`;
-}
-
 /** Rejects if `promise` has not settled in time: a buffering proxy would hold events back forever. */
 function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -62,44 +38,15 @@ function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
-/** nginx running the documented block in front of `relays`, until `stop`. */
-interface Proxy {
-  readonly base: string;
-  stop(): Promise<void>;
-}
-
-/** Whether something accepts connections on the port (nginx listening, before any request reaches an upstream). */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-    socket.on('error', () => resolve(false));
-  });
-}
-
-async function startNginx(upstreams: readonly { url: string }[]): Promise<Proxy> {
-  const directory = mkdtempSync(path.join(tmpdir(), 'image-relay-nginx-'));
-  chmodSync(directory, 0o755); // nginx's worker runs as nobody when the test runs as root
-  const port = await freePort();
+/**
+ * The documented block in front of `upstreams`, with compression on for the whole site, as many sites have it:
+ * the documented block must keep it off event streams.
+ */
+function startDocumentedNginx(upstreams: readonly { url: string }[]): Promise<RunningNginx> {
   const ports = upstreams.map((upstream) => Number(new URL(upstream.url).port));
-  writeFileSync(path.join(directory, 'nginx.conf'), nginxConfig(directory, documentedConfig(ports, port)));
-  const nginx: ChildProcess = spawn(NGINX, ['-p', directory, '-c', path.join(directory, 'nginx.conf'), '-e', path.join(directory, 'error.log')], {
-    stdio: 'ignore',
+  return startNginx((port) => documentedConfig(ports, port), {
+    httpDirectives: '  gzip on;\n  gzip_types text/event-stream application/json;\n  gzip_min_length 1;',
   });
-  const base = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
-    if (nginx.exitCode === null) {
-      nginx.kill('SIGTERM');
-      await once(nginx, 'exit');
-    }
-    rmSync(directory, { recursive: true, force: true });
-  };
-  try {
-    await waitFor(() => listening(port), 'nginx to listen');
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-  return { base, stop };
 }
 
 async function stopRelays(relays: readonly RelayProcess[]): Promise<void> {
@@ -110,13 +57,13 @@ async function stopRelays(relays: readonly RelayProcess[]): Promise<void> {
 describe('nginx, configured as docs/deploy.md says, in front of two instances', { skip: nginxAndRedisSkipReason() }, () => {
   let redis: RedisServer;
   let relays: RelayProcess[] = [];
-  let proxy: Proxy | undefined;
+  let proxy: RunningNginx | undefined;
   let base: string;
 
   before(async () => {
     redis = await RedisServer.start();
     relays = await Promise.all([0, 1].map(() => spawnRelay(['--redis-url', redis.url])));
-    proxy = await startNginx(relays);
+    proxy = await startDocumentedNginx(relays);
     base = proxy.base;
     await waitFor(async () => (await fetch(`${base}/readyz`).catch(() => undefined))?.status === 200, 'the relays to be ready');
   });
@@ -169,7 +116,7 @@ describe('nginx as docs/deploy.md says, when one instance answers 503', { skip: 
       spawnRelay(['--redis-url', redis.url]),
       spawnRelay(['--redis-url', `redis://127.0.0.1:${await freePort()}`]),
     ]);
-    const proxy = await startNginx(relays).catch(async (error: unknown) => {
+    const proxy = await startDocumentedNginx(relays).catch(async (error: unknown) => {
       await stopRelays(relays);
       await redis.stop();
       throw error;
@@ -209,7 +156,7 @@ describe('nginx as docs/deploy.md says, when an instance fails after taking a pu
     try {
       for (const method of ['PUT', 'POST']) {
         // A fresh nginx for each: the failure of one marks the failing instance down for a while.
-        const proxy = await startNginx([{ url: failingUrl }, relay]);
+        const proxy = await startDocumentedNginx([{ url: failingUrl }, relay]);
         try {
           let answer: Response | undefined;
           // Round robin: one of two consecutive publishes goes to the failing instance.
