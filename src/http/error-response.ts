@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RelayError, retryAfterSecondsOf, type ErrorCode } from '../core/errors.js';
 
 /** Fastify's own request errors, in the words of our catalogue. */
@@ -36,18 +36,26 @@ function toRelayError(error: FastifyError | RelayError | Error): RelayError {
   return new RelayError('internal_error');
 }
 
+/**
+ * Logs a refusal as docs/operations.md (Logs) says, and returns it in the catalogue's terms. Only an error outside
+ * the catalogue is a bug worth a stack; a 503 of the catalogue (stopping, storage unreachable, encoder busy) is
+ * the relay saying "not now", logged as the warning it is.
+ */
+export function logRefusal(request: FastifyRequest, error: FastifyError | RelayError | Error): RelayError {
+  const relayError = toRelayError(error);
+  if (relayError.code === 'internal_error') request.log.error({ err: error }, 'request failed');
+  else if (relayError.status >= 500) request.log.warn({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
+  else request.log.info({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
+  return relayError;
+}
+
 /** Told of every refusal as it becomes a response (the metrics count them by code). */
 export type RefusalListener = (code: ErrorCode) => void;
 
 export function installErrorResponses(app: FastifyInstance, onRefused: RefusalListener): void {
   app.setErrorHandler((error: FastifyError | RelayError, request, reply) => {
-    const relayError = toRelayError(error);
+    const relayError = logRefusal(request, error);
     onRefused(relayError.code);
-    // Only an error outside the catalogue is a bug worth a stack; a 503 of the catalogue (stopping, storage
-    // unreachable, encoder busy) is the relay saying "not now", logged as the warning it is.
-    if (relayError.code === 'internal_error') request.log.error({ err: error }, 'request failed');
-    else if (relayError.status >= 500) request.log.warn({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
-    else request.log.info({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
     // A form whose later file was refused: the images before it were published, and the caller is told so.
     const published = 'published' in error ? error.published : undefined;
     return sendRelayError(reply, relayError, published);

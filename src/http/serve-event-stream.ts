@@ -3,6 +3,7 @@ import type { FrameEncoder } from '../core/delivery/frame-sink.js';
 import type { ImageRecord } from '../core/image-record.js';
 import { RelayError } from '../core/errors.js';
 import { clientKey } from './access/access-hooks.js';
+import { logRefusal } from './error-response.js';
 import { openEventStream } from './event-stream-response.js';
 import type { RelayContext } from './relay-context.js';
 import type { OpenStream } from './stream-response.js';
@@ -22,7 +23,7 @@ export function lastEventIdOf(request: FastifyRequest<{ Querystring: { lastEvent
  * Counts an open stream (event stream or MJPEG) against the client's streams-per-client limit; refuses with
  * 429 past it. Returns the release to call when the stream ends.
  */
-export function claimStreamSlot(context: RelayContext, request: FastifyRequest): () => void {
+function claimStreamSlot(context: RelayContext, request: FastifyRequest): () => void {
   const client = clientKey(request);
   const open = context.openStreams.get(client) ?? 0;
   if (open >= context.config.limits.streamsPerClient) {
@@ -36,39 +37,51 @@ export function claimStreamSlot(context: RelayContext, request: FastifyRequest):
   };
 }
 
-/**
- * Refuses a stream while the relay stops, with a 503 the client can read: checked before the reply is hijacked
- * and the slot claimed, since once the headers are out a refusal can only be a stream that ends at once. The
- * hub and MJPEG feeds refuse subscriptions themselves from the moment the relay starts to close, and a request
- * can reach its handler after that (while an async hook such as a JWT check ran); everything from this check
- * to the subscription is synchronous, so the relay cannot start closing in between.
- */
-export function refuseWhileStopping(context: RelayContext): void {
-  const readiness = context.readiness();
-  if (!readiness.ready && readiness.reason === 'shutting_down') throw new RelayError('shutting_down');
+/** What a long-lived stream's subscription settles with. */
+interface StreamSubscription {
+  readonly ended: Promise<{ reason: string; stats: { delivered: number; skipped: number } }>;
 }
 
 /**
- * Subscribes a stream whose reply is already taken over. Should subscribing throw all the same, the slot is
- * released and the response ended: a hijacked reply gets no error response, so it would otherwise stay open and
- * count against the client's streams for good.
+ * Serves a long-lived stream (event stream or MJPEG) until the viewer leaves or the relay stops: refuses while
+ * the relay stops, claims a stream slot, takes the reply over, subscribes, and logs the viewer's coming and going
+ * with `where` (plain fields rather than a child logger: a stream lives for hours, and a child logger per viewer
+ * is memory every idle viewer pays for; see docs/BENCHMARKS.md, idle streams).
+ *
+ * The stopping check comes before the reply is taken over, since once the headers are out a refusal can only be
+ * a stream that ends at once: the hub and MJPEG feeds refuse subscriptions from the moment the relay starts to
+ * close, and a request can reach its handler after that (while an async hook such as a JWT check ran); everything
+ * from the check to the subscription is synchronous, so the relay cannot start closing in between. Should
+ * subscribing throw all the same, the slot is released, the response ended and the refusal logged and counted: a
+ * hijacked reply gets no error response, so it would otherwise stay open and count against the client for good.
  */
-export function subscribeOrEnd<Subscription>(
+export function serveStream(
+  context: RelayContext,
   request: FastifyRequest,
-  stream: OpenStream,
-  releaseSlot: () => void,
-  subscribe: () => Subscription,
-): Subscription | undefined {
+  where: Readonly<Record<string, unknown>>,
+  open: () => OpenStream,
+  subscribe: (stream: OpenStream) => StreamSubscription,
+  connectedDetails: Readonly<Record<string, unknown>> = {},
+): void {
+  const readiness = context.readiness();
+  if (!readiness.ready && readiness.reason === 'shutting_down') throw new RelayError('shutting_down');
+  const releaseSlot = claimStreamSlot(context, request);
+  const stream = open();
+  const log = request.server.log;
+  log.info({ ...where, ...connectedDetails, remote: request.ip }, 'viewer connected');
+  let subscription: StreamSubscription;
   try {
-    return subscribe();
+    subscription = subscribe(stream);
   } catch (error) {
     releaseSlot();
     stream.sink.close('end');
-    // The lines the error handler would write, had the reply not been taken over (docs/operations.md, Logs).
-    if (error instanceof RelayError) request.log.warn({ error: error.code, url: request.routeOptions.url }, 'request refused');
-    else request.log.error({ err: error }, 'request failed');
-    return undefined;
+    context.metrics.onRefused(logRefusal(request, error as Error).code);
+    return;
   }
+  void subscription.ended.then(({ reason, stats }) => {
+    releaseSlot();
+    log.info({ ...where, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
+  });
 }
 
 /** Opens an event stream for one or more channels and keeps it until the viewer leaves or the relay stops. */
@@ -80,22 +93,15 @@ export function serveEventStream(
   encode: FrameEncoder<ImageRecord>,
 ): void {
   const lastEventId = lastEventIdOf(request);
-  refuseWhileStopping(context);
-  const releaseSlot = claimStreamSlot(context, request);
-  const stream = openEventStream(reply, context.config.retryMs);
-  // Plain fields rather than a child logger: a stream lives for hours, and a child logger per viewer is memory
-  // every idle viewer pays for (see docs/BENCHMARKS.md, idle streams).
-  const log = request.server.log;
-  const where = channels.length === 1 ? { channel: channels[0] } : { channels };
-  log.info({ ...where, lastEventId, remote: request.ip }, 'viewer connected');
   // A `*` stream shows a token only the channels it may watch.
   const grant = request.grant;
   const filter = grant.subscribesToAll ? undefined : grant.canSubscribe;
-  const subscription = subscribeOrEnd(request, stream, releaseSlot, () =>
-    context.hub.subscribe({ channels, lastEventId, sink: stream.sink, encode, signal: stream.signal, filter }),
+  serveStream(
+    context,
+    request,
+    channels.length === 1 ? { channel: channels[0] } : { channels },
+    () => openEventStream(reply, context.config.retryMs),
+    (stream) => context.hub.subscribe({ channels, lastEventId, sink: stream.sink, encode, signal: stream.signal, filter }),
+    { lastEventId },
   );
-  void subscription?.ended.then(({ reason, stats }) => {
-    releaseSlot();
-    log.info({ ...where, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
-  });
 }

@@ -5,7 +5,7 @@ import { RelayError } from '../../core/errors.js';
 import { MJPEG_CONTENT_TYPE, MJPEG_EPILOGUE, MJPEG_PREAMBLE } from '../../imaging/mjpeg/multipart-frame.js';
 import { parseVariantQuery } from '../../imaging/variant-spec.js';
 import type { RelayContext } from '../relay-context.js';
-import { claimStreamSlot, refuseWhileStopping, subscribeOrEnd } from '../serve-event-stream.js';
+import { serveStream } from '../serve-event-stream.js';
 import { openStream } from '../stream-response.js';
 
 /**
@@ -23,17 +23,12 @@ export const channelMjpegRoutes = (context: RelayContext) =>
       if (variant.format !== undefined && variant.format !== 'jpeg') {
         throw new RelayError('invalid_variant', 'MJPEG frames are JPEG: leave "format" out, or give format=jpeg.');
       }
-      refuseWhileStopping(context);
-      const releaseSlot = claimStreamSlot(context, request);
-      const stream = openStream(reply, MJPEG_CONTENT_TYPE, MJPEG_PREAMBLE, MJPEG_EPILOGUE);
-      const log = request.server.log;
-      log.info({ channel, mjpeg: true, remote: request.ip }, 'viewer connected');
-      const watching = subscribeOrEnd(request, stream, releaseSlot, () =>
-        context.mjpeg.watch({ channel, variant, sink: stream.sink, signal: stream.signal }),
+      serveStream(
+        context,
+        request,
+        { channel, mjpeg: true },
+        () => openStream(reply, MJPEG_CONTENT_TYPE, MJPEG_PREAMBLE, MJPEG_EPILOGUE),
+        (stream) => context.mjpeg.watch({ channel, variant, sink: stream.sink, signal: stream.signal }),
       );
-      void watching?.ended.then(({ reason, stats }) => {
-        releaseSlot();
-        log.info({ channel, mjpeg: true, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
-      });
     });
   };
