@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import { RelayError } from '../core/errors.js';
 import type { EncodedImage, ImageTransformer } from './image-transformer.js';
 import type { VariantSpec } from './variant-spec.js';
@@ -20,11 +20,19 @@ const PIXEL_LIMIT_MESSAGE = /pixel limit/i;
  *   a single pixel of it.
  */
 export function createSharpTransformer(maxInputPixels: number): ImageTransformer {
-  // Our own cache holds the encoded variants under a byte bound; libvips' operation cache would be a second,
-  // unbounded-by-us copy of recent images (50 MB by default), so it is off.
-  sharp.cache(false);
+  // Loaded on the first variant, not at start-up: libvips is some 25 MB of RSS (docs/BENCHMARKS.md, idle streams)
+  // that a relay nobody asks for a thumbnail never needs.
+  let loading: Promise<(input: Buffer, options: SharpOptions) => Sharp> | undefined;
+  const loadSharp = (): Promise<(input: Buffer, options: SharpOptions) => Sharp> =>
+    (loading ??= import('sharp').then(({ default: sharp }) => {
+      // Our own cache holds the encoded variants under a byte bound; libvips' operation cache would be a second,
+      // unbounded-by-us copy of recent images (50 MB by default), so it is off.
+      sharp.cache(false);
+      return sharp;
+    }));
   return {
     async transform(input: Buffer, spec: VariantSpec): Promise<EncodedImage> {
+      const sharp = await loadSharp();
       // failOn 'error': a truncated camera frame still makes a thumbnail of what arrived, as browsers show it.
       let pipeline = sharp(input, { limitInputPixels: maxInputPixels, failOn: 'error', animated: false }).rotate();
       if (spec.width !== undefined || spec.height !== undefined) {
