@@ -9,14 +9,13 @@ import { MAX_META_BYTES } from '../../core/image-meta.js';
 import { describeImage, type ImageDescription } from '../image-description.js';
 import { immutableCacheControl, latestCacheControl, sendImageOrVariant } from '../image-response.js';
 import { imageFromParsedBody, type IngestQuery } from '../ingest/image-body.js';
+import { JSON_BODY_SLACK_BYTES } from '../ingest/json-body.js';
 import { MAX_FILES_PER_REQUEST, publishMultipartImages } from '../ingest/multipart-images.js';
 import type { RelayContext } from '../relay-context.js';
 
 /** Images listed by `GET /channels/{channel}/images` unless `?limit=` says otherwise, and at most. */
 const HISTORY_PAGE_DEFAULT = 50;
 const HISTORY_PAGE_MAX = 1000;
-/** Room in a JSON body beside the base64 payload: header, metadata, JSON punctuation. */
-const JSON_BODY_SLACK_BYTES = 64 * 1024;
 
 interface ChannelParams {
   channel: string;
