@@ -5,6 +5,7 @@ import { RelayError } from '../../core/errors.js';
 import { base64Length } from '../../core/image/data-url.js';
 import { imageFromDataUrl } from '../../core/image/ingest.js';
 import { JSON_BODY_SLACK_BYTES, liftedDataUrl } from '../ingest/json-body.js';
+import { sendJsonReply } from '../json-reply.js';
 import type { RelayContext } from '../relay-context.js';
 import { serveEventStream } from '../serve-event-stream.js';
 
@@ -46,7 +47,7 @@ export const originalApiRoutes = (context: RelayContext) =>
         { channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers },
         'image published',
       );
-      return reply.code(200).send({ message: RECEIVED_MESSAGE, id: record.id, channel });
+      sendJsonReply(reply, 200, { message: RECEIVED_MESSAGE, id: record.id, channel });
     });
 
     app.get<SseImageRoute>('/sse-image', async (request, reply) => {
