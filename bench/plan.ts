@@ -32,7 +32,17 @@ export interface FanOutPlan {
 export interface BenchPlan {
   readonly name: PlanName;
   readonly fanOut: FanOutPlan;
-  readonly ingest: { readonly imageBytes: number; readonly durationMs: number; readonly inFlight: number };
+  /**
+   * Ingest: every route a server has at `imageBytes`, and its data: URL and raw-body routes at `largeImageBytes`
+   * too (where the cost of large strings and of garbage collection shows), each for `durationMs` with
+   * `inFlight` publishes in flight.
+   */
+  readonly ingest: {
+    readonly imageBytes: number;
+    readonly largeImageBytes: number;
+    readonly durationMs: number;
+    readonly inFlight: number;
+  };
   readonly idle: { readonly streams: number; readonly settleMs: number };
   readonly slowViewers: {
     readonly stalled: number;
@@ -81,7 +91,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
       minLatencyRate: 0.1,
       minLatencyPublishes: 4,
     },
-    ingest: { imageBytes: 10 * KB, durationMs: 5_000, inFlight: 8 },
+    ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, durationMs: 5_000, inFlight: 8 },
     idle: { streams: 10_000, settleMs: 1_000 },
     slowViewers: { stalled: 10, healthy: 100, imageBytes: 1 * MB, images: 40, perSecond: 4 },
     variants: { viewers: 100, imageBytes: 10 * KB, perSecond: 20, publishes: 200, encodesInFlight: 4 },
@@ -103,7 +113,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
       minLatencyRate: 0.5,
       minLatencyPublishes: 5,
     },
-    ingest: { imageBytes: 10 * KB, durationMs: 500, inFlight: 8 },
+    ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, durationMs: 500, inFlight: 8 },
     idle: { streams: 200, settleMs: 300 },
     slowViewers: { stalled: 2, healthy: 5, imageBytes: 1 * MB, images: 10, perSecond: 10 },
     variants: { viewers: 10, imageBytes: 10 * KB, perSecond: 20, publishes: 40, encodesInFlight: 4 },

@@ -15,7 +15,9 @@ export interface IngestMeasurement {
 
 export interface IngestRow {
   readonly server: ServerName;
-  /** How the image travels: `json-data-url`, `data-url-body` or `png-body`. */
+  readonly imageBytes: number;
+  readonly method: PublishRoute['method'];
+  /** How the image travels: `json-data-url`, `png-body`, `multipart-file`... */
   readonly route: PublishRoute['format'];
   /** With `{channel}` in place of the channel. */
   readonly path: string;
@@ -25,22 +27,28 @@ export interface IngestRow {
 }
 
 /**
- * Ingest: images published as fast as a server answers, with nobody watching. Every server takes the data: URL
- * its own way; image-relay also takes the raw bytes on /channels/{channel}/images.
+ * Ingest: images published as fast as a server answers, with nobody watching, on every route a server has
+ * (image-relay: the data: URL in JSON on /receive-image, and raw bytes, JSON and multipart on
+ * /channels/{channel}/images), then large images on its data: URL route and its raw-body one. Each job has a
+ * channel of its own, so no job publishes into another's history.
  */
 export async function runIngestCells(context: CellContext): Promise<IngestRow[]> {
+  const { imageBytes, largeImageBytes } = context.plan.ingest;
   const rows: IngestRow[] = [];
   for (const launcher of context.launchers) {
     const instance = new ServerInstance(launcher);
     try {
       const started = await attempt(() => instance.get());
       if (!started.ok) {
-        rows.push({ server: launcher.name, route: 'json-data-url', path: '(did not start)', outcome: started });
+        rows.push({ server: launcher.name, imageBytes, method: 'POST', route: 'json-data-url', path: '(did not start)', outcome: started });
         continue;
       }
-      const channel = context.nextChannel('ingest');
-      const routes = [started.value.publishRoute(channel), started.value.rawPublishRoute(channel)];
-      for (const route of routes) if (route) rows.push(await measureRoute(context, instance, route));
+      const server = started.value;
+      const routes = (label: string): readonly PublishRoute[] => server.ingestRoutes(context.nextChannel(label));
+      for (const route of routes('ingest')) rows.push(await measureRoute(context, instance, route, imageBytes));
+      const [dataUrl, ...others] = routes('ingest-large');
+      const raw = others.find((route) => route.format === 'png-body' && route.method === 'POST');
+      for (const route of [dataUrl, raw]) if (route) rows.push(await measureRoute(context, instance, route, largeImageBytes));
     } finally {
       await instance.stop();
     }
@@ -66,8 +74,11 @@ async function measureWithDataDir(context: CellContext, relay: ServerLauncher & 
   const instance = new ServerInstance(launcher);
   try {
     const started = await attempt(() => instance.get());
-    if (!started.ok) return { server: launcher.name, route: 'json-data-url', path: '(did not start)', dataDir: true, outcome: started };
-    const row = await measureRoute(context, instance, started.value.publishRoute(context.nextChannel('ingest-data-dir')));
+    const { imageBytes } = context.plan.ingest;
+    if (!started.ok) {
+      return { server: launcher.name, imageBytes, method: 'POST', route: 'json-data-url', path: '(did not start)', dataDir: true, outcome: started };
+    }
+    const row = await measureRoute(context, instance, started.value.publishRoute(context.nextChannel('ingest-data-dir')), imageBytes);
     return { ...row, dataDir: true };
   } finally {
     await instance.stop();
@@ -75,24 +86,31 @@ async function measureWithDataDir(context: CellContext, relay: ServerLauncher & 
   }
 }
 
-async function measureRoute(context: CellContext, instance: ServerInstance, route: PublishRoute): Promise<IngestRow> {
+async function measureRoute(
+  context: CellContext,
+  instance: ServerInstance,
+  route: PublishRoute,
+  imageBytes: number,
+): Promise<IngestRow> {
   const outcome = await attempt(async () => {
     const server = await instance.get();
     const cpuWindow = new CpuWindow(() => server.pids());
     const result = await runLoadJob(
       context.children,
-      { kind: 'ingest', publish: route, ...context.plan.ingest },
+      { kind: 'ingest', publish: route, imageBytes, durationMs: context.plan.ingest.durationMs, inFlight: context.plan.ingest.inFlight },
       { timeoutMs: context.plan.jobTimeoutMs, onMark: cpuWindow.onMark },
     );
     return { result, cpu: cpuWindow.usage };
   });
   const row: IngestRow = {
     server: instance.name,
+    imageBytes,
+    method: route.method,
     route: route.format,
     path: route.path.replace(route.channel, '{channel}'),
     outcome: outcome.ok ? outcome : { ok: false, error: instance.explain(outcome.error) },
   };
-  context.progress(`ingest ${row.server} ${row.path}: ${describe(row.outcome)}`);
+  context.progress(`ingest ${row.server} ${row.method} ${row.path} ${row.route} ${imageBytes / 1000} kB: ${describe(row.outcome)}`);
   return row;
 }
 
@@ -100,5 +118,6 @@ function describe(outcome: Outcome<IngestMeasurement>): string {
   if (!outcome.ok) return `FAILED: ${outcome.error.split('\n')[0]}`;
   const { result, cpu } = outcome.value;
   if (result.unavailable) return 'n/a (not available)';
-  return `${((result.published / result.elapsedMs) * 1000).toFixed(0)} publishes/s${describeCpu(cpu)}`;
+  const perPublish = cpu && result.published > 0 ? `, ${((cpu.serverSeconds * 1e6) / result.published).toFixed(0)} µs server CPU per publish` : '';
+  return `${((result.published / result.elapsedMs) * 1000).toFixed(0)} publishes/s${perPublish}${describeCpu(cpu)}`;
 }

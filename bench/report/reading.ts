@@ -4,6 +4,7 @@ import { DISTURBED_CORES, measureContention } from './contention.js';
 import { decimal, percent, size } from './format.js';
 import type { BenchResults } from './results.js';
 import { fanOutEfficiency, fanOutMegabytes } from './fan-out-tables.js';
+import { BODIES, cpuMicrosPerPublish } from './ingest-table.js';
 import { loopbackMegabytes } from './table-kit.js';
 
 /**
@@ -115,13 +116,23 @@ function readLatency(results: BenchResults): string[] {
 }
 
 function readIngest(results: BenchResults): string[] {
-  const rates = (results.ingest ?? [])
-    .filter((row) => row.outcome.ok && !row.outcome.value.result.unavailable)
-    .map((row) => {
-      const value = row.outcome.ok ? row.outcome.value.result : undefined;
-      return `${row.server} ${row.route === 'png-body' ? '(raw body) ' : ''}${row.dataDir ? '(--data-dir) ' : ''}${decimal(value ? (value.published / value.elapsedMs) * 1000 : 0)}/s`;
+  const rows = results.ingest ?? [];
+  const sizes = [...new Set(rows.map((row) => row.imageBytes))].sort((a, b) => a - b);
+  const bySize = sizes.flatMap((imageBytes) => {
+    const servers = results.servers.flatMap((server) => {
+      const figures = rows
+        .filter((row) => row.server === server.name && row.imageBytes === imageBytes)
+        .flatMap((row) => {
+          const micros = cpuMicrosPerPublish(row);
+          if (micros === undefined) return [];
+          const how = row.dataDir ? `${BODIES[row.route]} --data-dir` : `${BODIES[row.route]}${row.method === 'PUT' ? ' (PUT)' : ''}`;
+          return [`${how} ${decimal(micros)}`];
+        });
+      return figures.length > 0 ? [`${server.name} ${figures.join(', ')}`] : [];
     });
-  return rates.length > 0 ? [`Ingest of ${size(results.plan.ingest.imageBytes)} images: ${rates.join(', ')}.`] : [];
+    return servers.length > 0 ? [`at ${size(imageBytes)}: ${servers.join('; ')}`] : [];
+  });
+  return bySize.length > 0 ? [`Ingest, server CPU µs per publish ${bySize.join('; ')}.`] : [];
 }
 
 function readIdle(results: BenchResults): string[] {

@@ -1,54 +1,14 @@
-import { tmpdir } from 'node:os';
 import { coresUsed } from '../cells/cpu-window.js';
 import { loopbackRates } from '../cells/loopback.js';
 import { decimal, milliseconds, percent, ratio, size } from './format.js';
 import { crossInstanceTable } from './cross-instance-table.js';
+import { ingestTable } from './ingest-table.js';
 import { deliveryTable, efficiencyTable, latencyTable, saturationTable } from './fan-out-tables.js';
 import type { BenchResults } from './results.js';
 import { cpuText, FAILED, serverNames, type Table } from './table-kit.js';
 import { variantContentionTable } from './variant-table.js';
 
 export type { Table } from './table-kit.js';
-
-export function ingestTable(results: BenchResults): Table | undefined {
-  if (!results.ingest) return undefined;
-  const plan = results.plan.ingest;
-  const relayJson = results.ingest.find((row) => row.server === 'image-relay' && row.route === 'json-data-url' && !row.dataDir);
-  const relayRate = relayJson?.outcome.ok ? publishRate(relayJson.outcome.value.result) : undefined;
-  const rows = results.ingest.map((row) => {
-    const how = { 'json-data-url': 'JSON data: URL', 'data-url-body': 'data: URL as the body', 'png-body': 'raw PNG body' }[row.route];
-    const route = `POST ${row.path}`;
-    const server = row.dataDir ? `${row.server} --data-dir` : row.server;
-    if (!row.outcome.ok) return [server, how, route, FAILED, '–', '–', '–'];
-    const { result, cpu } = row.outcome.value;
-    if (result.unavailable) return [server, how, route, 'n/a (not available)', '–', '–', '–'];
-    const rate = publishRate(result);
-    return [
-      server,
-      how,
-      route,
-      decimal(rate),
-      ratio(relayRate, rate),
-      cpu ? cpuText(cpu) : '–',
-      cpu && result.published > 0 ? decimal((cpu.serverSeconds * 1e6) / result.published) : '–',
-    ];
-  });
-  return {
-    title: `Ingest: ${size(plan.imageBytes)} images published with no viewers, ${plan.inFlight} in flight`,
-    columns: ['server', 'body', 'route', 'publishes/s', 'image-relay (JSON) / this', 'CPU server / load / softirq / other', 'server CPU µs per publish'],
-    rows,
-    notes: [
-      'When the load process is near 100% CPU, publishes/s is the publisher’s limit, not the server’s: CPU µs per publish then compares the servers.',
-      ...(results.ingest.some((row) => row.dataDir)
-        ? [`image-relay --data-dir: every publish is a file written, fsynced and renamed, and the directory fsynced, before the answer; the directory was in ${tmpdir()} (${results.machine.tmpFilesystem ?? 'filesystem unknown'}).`]
-        : []),
-    ],
-  };
-}
-
-function publishRate(result: { published: number; elapsedMs: number }): number {
-  return result.elapsedMs > 0 ? result.published / (result.elapsedMs / 1000) : 0;
-}
 
 export function idleTable(results: BenchResults): Table | undefined {
   if (!results.idle) return undefined;

@@ -8,8 +8,11 @@ export interface BenchServer {
   readonly name: ServerName;
   /** Publishing a data: URL into a channel, so that viewers receive that text as each event's data. */
   publishRoute(channel: string): PublishRoute;
-  /** Publishing raw image bytes, for servers that take them. */
-  rawPublishRoute(channel: string): PublishRoute | undefined;
+  /**
+   * Every way the server takes an image, for the ingest cell: `publishRoute` first, then the others (raw bytes,
+   * multipart, ...) for servers that have them.
+   */
+  ingestRoutes(channel: string): readonly PublishRoute[];
   streamRoute(channel: string): StreamRoute;
   /** The processes whose memory is the server's: one for Node, the master and its workers for nginx. */
   pids(): number[];

@@ -54,7 +54,7 @@ export function imageRelayLauncher(children: ChildProcesses, options: ImageRelay
     unavailable: built ? undefined : `${script} is missing: run npm run build`,
     description: `node dist/src/cli.js serve ${flags.join(' ').replace('{port}', '<free port>')}`,
     start: (): Promise<BenchServer> =>
-      startNodeServer(children, { name: 'image-relay', nodeFlags, script, args: ['serve', ...flags], hasRawRoute: true }),
+      startNodeServer(children, { name: 'image-relay', nodeFlags, script, args: ['serve', ...flags], hasChannelRoutes: true }),
   });
   return {
     ...launcher(baseFlags),

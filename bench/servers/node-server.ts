@@ -1,3 +1,4 @@
+import type { PublishFormat, PublishRoute } from '../load/jobs.js';
 import type { ChildProcesses } from './child-processes.js';
 import type { BenchServer, ServerName } from './bench-server.js';
 import { BENCH_HOST, freePort, waitForPort } from './ports.js';
@@ -9,8 +10,11 @@ export interface NodeServerSpec {
   readonly script: string;
   /** The script's arguments; `{port}` becomes the port picked for this instance. */
   readonly args: readonly string[];
-  /** Both Node servers take a channel in the JSON body and a `?channel=` on the stream. */
-  readonly hasRawRoute: boolean;
+  /**
+   * Both Node servers take a channel in the JSON body and a `?channel=` on the stream; image-relay also takes
+   * images at /channels/{channel}/images.
+   */
+  readonly hasChannelRoutes: boolean;
 }
 
 /** Starts a Node server on a free loopback port; image-relay and the naive relay differ only in their spec. */
@@ -27,13 +31,28 @@ export async function startNodeServer(children: ChildProcesses, spec: NodeServer
     await children.stop(child);
     throw error;
   }
+  const route = (channel: string, method: PublishRoute['method'], path: string, format: PublishFormat): PublishRoute => ({
+    host: BENCH_HOST,
+    port,
+    method,
+    path,
+    format,
+    channel,
+  });
+  const publishRoute = (channel: string): PublishRoute => route(channel, 'POST', '/receive-image', 'json-data-url');
+  const channelRoutes = (channel: string): PublishRoute[] => {
+    const images = `/channels/${encodeURIComponent(channel)}/images`;
+    return [
+      route(channel, 'POST', images, 'png-body'),
+      route(channel, 'PUT', images, 'png-body'),
+      route(channel, 'POST', images, 'json-image-src'),
+      route(channel, 'POST', images, 'multipart-file'),
+    ];
+  };
   return {
     name: spec.name,
-    publishRoute: (channel) => ({ host: BENCH_HOST, port, path: '/receive-image', format: 'json-data-url', channel }),
-    rawPublishRoute: (channel) =>
-      spec.hasRawRoute
-        ? { host: BENCH_HOST, port, path: `/channels/${encodeURIComponent(channel)}/images`, format: 'png-body', channel }
-        : undefined,
+    publishRoute,
+    ingestRoutes: (channel) => [publishRoute(channel), ...(spec.hasChannelRoutes ? channelRoutes(channel) : [])],
     streamRoute: (channel) => ({ host: BENCH_HOST, port, path: `/sse-image?channel=${encodeURIComponent(channel)}` }),
     pids: () => (child.hasExited() ? [] : [child.pid]),
     isRunning: () => !child.hasExited(),
