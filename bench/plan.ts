@@ -27,6 +27,11 @@ export interface FanOutPlan {
   readonly minLatencyRate: number;
   /** ...and at least this many images, so that p99 has samples behind it. */
   readonly minLatencyPublishes: number;
+  /**
+   * The common case, a camera: cells with these viewer counts also publish `publishes` images at `perSecond` on
+   * every server, whatever the servers' saturated rates, for the p50 and p99 a camera's viewers see.
+   */
+  readonly cameraRate: { readonly viewerCounts: readonly number[]; readonly perSecond: number; readonly publishes: number };
 }
 
 export interface BenchPlan {
@@ -90,6 +95,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
       maxLatencyRate: 100,
       minLatencyRate: 0.1,
       minLatencyPublishes: 4,
+      cameraRate: { viewerCounts: [1, 10], perSecond: 30, publishes: 150 },
     },
     ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, durationMs: 5_000, inFlight: 8 },
     idle: { streams: 10_000, settleMs: 1_000 },
@@ -112,6 +118,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
       maxLatencyRate: 50,
       minLatencyRate: 0.5,
       minLatencyPublishes: 5,
+      cameraRate: { viewerCounts: [1, 10], perSecond: 30, publishes: 30 },
     },
     ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, durationMs: 500, inFlight: 8 },
     idle: { streams: 200, settleMs: 300 },

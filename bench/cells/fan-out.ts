@@ -22,6 +22,10 @@ export interface FanOutCell {
   /** Images per second for the latency runs; undefined when no server saturated successfully. */
   readonly latencyRate: number | undefined;
   readonly latency: PerServer<FanOutMeasurement>;
+  /** The camera's rate (plan.fanOut.cameraRate) when this cell has one of its viewer counts, else undefined. */
+  readonly cameraRate: number | undefined;
+  /** Latency at the camera's rate, per server; empty when the cell has none. */
+  readonly cameraLatency: PerServer<FanOutMeasurement>;
 }
 
 /** Images per second each viewer received at saturation: the rate a server sustains for this cell. */
@@ -37,7 +41,8 @@ function dataUrlBytes(imageBytes: number): number {
 /**
  * Fan-out: viewers × image size. Every server stays up for the whole suite (one instance each, idle while
  * another is measured), so a cell's saturation runs come first and its latency runs can use a rate below the
- * slowest server's saturation: half of it, clamped to the plan's range.
+ * slowest server's saturation: half of it, clamped to the plan's range. Cells of the common case (1 and 10
+ * viewers) then measure latency once more at a camera's fixed rate, the same for every cell.
  */
 export async function runFanOutCells(context: CellContext): Promise<FanOutCell[]> {
   const plan = context.plan.fanOut;
@@ -93,7 +98,20 @@ async function runCell(
       report(context, `fan-out ${label}, ${latencyRate}/s`, instance.name, latency[instance.name]!);
     }
   }
-  return { viewers, imageBytes, maxPublishes, saturation, slowestRate, latencyRate, latency };
+  const camera = plan.cameraRate;
+  const cameraRate = camera.viewerCounts.includes(viewers) ? camera.perSecond : undefined;
+  const cameraLatency: PerServer<FanOutMeasurement> = {};
+  if (cameraRate !== undefined) {
+    for (const instance of instances) {
+      cameraLatency[instance.name] = await runJob(context, instance, viewers, imageBytes, {
+        kind: 'rate',
+        perSecond: cameraRate,
+        publishes: camera.publishes,
+      });
+      report(context, `fan-out ${label}, camera ${cameraRate}/s`, instance.name, cameraLatency[instance.name]!);
+    }
+  }
+  return { viewers, imageBytes, maxPublishes, saturation, slowestRate, latencyRate, latency, cameraRate, cameraLatency };
 }
 
 async function runJob(

@@ -16,10 +16,12 @@ export function findFailures(results: BenchResults): string[] {
     const label = `fan-out ${cell.viewers} viewers × ${cell.imageBytes / 1000} kB`;
     for (const [server, outcome] of Object.entries(cell.saturation)) check(`${label} saturation, ${server}`, outcome);
     for (const [server, outcome] of Object.entries(cell.latency)) check(`${label} latency, ${server}`, outcome);
-    for (const outcome of [cell.saturation['image-relay'], cell.latency['image-relay']]) {
+    for (const [server, outcome] of Object.entries(cell.cameraLatency)) check(`${label} at ${cell.cameraRate}/s, ${server}`, outcome);
+    for (const outcome of [cell.saturation['image-relay'], cell.latency['image-relay'], cell.cameraLatency['image-relay']]) {
       if (outcome?.ok && outcome.value.result.events === 0) failures.push(`${label}: image-relay delivered no image`);
     }
-    for (const [server, outcome] of [...Object.entries(cell.saturation), ...Object.entries(cell.latency)]) {
+    const jobs = [...Object.entries(cell.saturation), ...Object.entries(cell.latency), ...Object.entries(cell.cameraLatency)];
+    for (const [server, outcome] of jobs) {
       if (outcome.ok && outcome.value.result.viewersLost > 0) {
         failures.push(`${label}, ${server}: ${outcome.value.result.viewersLost} viewers' streams were ended by the server`);
       }
