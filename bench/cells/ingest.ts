@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IngestResult, PublishRoute } from '../load/jobs.js';
 import { runLoadJob } from '../load/load-process.js';
-import type { ServerLauncher, ServerName } from '../servers/bench-server.js';
-import { isImageRelayLauncher } from '../servers/image-relay.js';
+import type { ServerName } from '../servers/bench-server.js';
+import { isImageRelayLauncher, type ImageRelayLauncher } from '../servers/image-relay.js';
 import { attempt, ServerInstance, type CellContext, type Outcome } from './cell-context.js';
 import { CpuWindow, describeCpu, type CpuUsage } from './cpu-window.js';
 
@@ -64,9 +64,9 @@ export async function runIngestCells(context: CellContext): Promise<IngestRow[]>
  * What durability costs a publish: the same JSON route on a relay with --data-dir, in a fresh directory under
  * the system's temporary directory (the report names its filesystem: on tmpfs an fsync costs nothing).
  */
-async function measureWithDataDir(context: CellContext, relay: ServerLauncher & { withDataDir(dir: string): ServerLauncher | undefined }): Promise<IngestRow | undefined> {
+async function measureWithDataDir(context: CellContext, relay: ImageRelayLauncher): Promise<IngestRow | undefined> {
   const dir = await mkdtemp(join(tmpdir(), 'image-relay-bench-data-'));
-  const launcher = relay.withDataDir(dir);
+  const launcher = relay.withFlags(['--data-dir', dir]);
   if (!launcher) {
     await rm(dir, { recursive: true, force: true });
     return undefined;

@@ -1,6 +1,6 @@
 import { imagesPerSecondPerViewer, type FanOutMeasurement } from '../cells/fan-out.js';
 import type { FanOutResult } from '../load/jobs.js';
-import type { ServerName } from '../servers/bench-server.js';
+import { shortName, type ServerName } from '../servers/bench-server.js';
 import { decimal, megabytesPerSecond, percent, ratio, size } from './format.js';
 import type { BenchResults } from './results.js';
 import { cpuText, FAILED, loopbackMegabytes, serverNames, valueOf, type Table } from './table-kit.js';
@@ -47,7 +47,7 @@ export function saturationTable(results: BenchResults): Table | undefined {
       'image',
       ...names,
       'raw loopback',
-      ...(relayMeasured ? [...others.map((name) => `image-relay / ${name}`), 'image-relay / loopback'] : []),
+      ...(relayMeasured ? [...others.map((name) => `image-relay / ${shortName(name)}`), 'image-relay / loopback'] : []),
     ],
     rows,
     notes: [
@@ -112,7 +112,7 @@ export function efficiencyTable(results: BenchResults): Table | undefined {
   });
   return {
     title: 'Fan-out at saturation: MB delivered per CPU-second of the server',
-    columns: ['viewers', 'image', ...names, ...(relayMeasured ? others.map((name) => `image-relay / ${name}`) : [])],
+    columns: ['viewers', 'image', ...names, ...(relayMeasured ? others.map((name) => `image-relay / ${shortName(name)}`) : [])],
     rows,
     notes: [
       'The same bytes divided by the server’s own CPU time (user + system, /proc/<pid>/stat): unlike MB/s it does not drop when the load process or another program takes the CPU, so it is the steadier comparison on a shared machine.',

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import type { IngestRow } from '../cells/ingest.js';
 import type { PublishFormat } from '../load/jobs.js';
+import { BASELINE, isImageRelay } from '../servers/bench-server.js';
 import { decimal, ratio, size } from './format.js';
 import type { BenchResults } from './results.js';
 import { cpuText, FAILED, type Table } from './table-kit.js';
@@ -46,7 +47,7 @@ export interface IngestTarget {
 }
 
 export function ingestTarget(rows: readonly IngestRow[], row: IngestRow): IngestTarget | undefined {
-  if (!row.server.startsWith('image-relay') || row.dataDir) return undefined;
+  if (!isImageRelay(row.server) || row.dataDir) return undefined;
   const target =
     row.route === 'json-data-url' && row.path === '/receive-image'
       ? ({ rival: 'naive', limit: TARGETS.jsonCpuOverNaive } as const)
@@ -73,14 +74,30 @@ export function ingestTable(results: BenchResults): Table | undefined {
   const plan = results.plan.ingest;
   const all = results.ingest;
   const sorted = [...all].sort((a, b) => a.imageBytes - b.imageBytes);
+  const withBaseline = all.some((row) => row.server === BASELINE);
+  /** image-relay's CPU per publish over the baseline's on the same route, size and storage. */
+  const overBaseline = (row: IngestRow): string => {
+    if (row.server !== 'image-relay') return '';
+    const before = all.find(
+      (other) =>
+        other.server === BASELINE &&
+        other.imageBytes === row.imageBytes &&
+        other.method === row.method &&
+        other.path === row.path &&
+        other.route === row.route &&
+        other.dataDir === row.dataDir,
+    );
+    return ratio(cpuMicrosPerPublish(row), before ? cpuMicrosPerPublish(before) : undefined);
+  };
   const rows = sorted.map((row) => {
     const body = BODIES[row.route];
     const route = `${row.method} ${row.path}`;
     const server = row.dataDir ? `${row.server} --data-dir` : row.server;
     const image = size(row.imageBytes);
-    if (!row.outcome.ok) return [server, image, body, route, FAILED, '–', '–', '–', ''];
+    const baselineColumn = withBaseline ? ['–'] : [];
+    if (!row.outcome.ok) return [server, image, body, route, FAILED, '–', '–', '–', ...baselineColumn, ''];
     const { result, cpu } = row.outcome.value;
-    if (result.unavailable) return [server, image, body, route, 'n/a (not available)', '–', '–', '–', ''];
+    if (result.unavailable) return [server, image, body, route, 'n/a (not available)', '–', '–', '–', ...baselineColumn, ''];
     const relayJson = dataUrlRow(all, 'image-relay', row.imageBytes);
     const relayRate = relayJson?.outcome.ok ? publishRate(relayJson.outcome.value.result) : undefined;
     const perPublish = cpuMicrosPerPublish(row);
@@ -93,6 +110,7 @@ export function ingestTable(results: BenchResults): Table | undefined {
       ratio(relayRate, publishRate(result)),
       cpu ? cpuText(cpu) : '–',
       perPublish === undefined ? '–' : decimal(perPublish),
+      ...(withBaseline ? [overBaseline(row)] : []),
       targetText(ingestTarget(all, row)),
     ];
   });
@@ -107,10 +125,12 @@ export function ingestTable(results: BenchResults): Table | undefined {
       'image-relay (JSON) / this',
       'CPU server / load / softirq / other',
       'server CPU µs per publish',
+      ...(withBaseline ? ['CPU µs image-relay / baseline'] : []),
       'CPU target',
     ],
     rows,
     notes: [
+      ...(withBaseline ? ['CPU µs image-relay / baseline: this build’s server CPU per publish over the baseline build’s, same route and size: under 1× is a saving.'] : []),
       'When the load process is near 100% CPU, publishes/s is the publisher’s limit, not the server’s: CPU µs per publish then compares the servers.',
       `CPU target: ${size(plan.imageBytes)} and ${size(plan.largeImageBytes)} alike, image-relay’s server CPU per publish over its rival’s at the same size: JSON on /receive-image at most the naive relay’s, a raw body at most ${TARGETS.rawCpuOverNchan}× nchan’s data: URL body.`,
       ...(all.some((row) => row.dataDir)

@@ -1,5 +1,5 @@
 import type { FanOutCell } from '../cells/fan-out.js';
-import type { ServerName } from '../servers/bench-server.js';
+import { shortName, type ServerName } from '../servers/bench-server.js';
 import { DISTURBED_CORES, measureContention } from './contention.js';
 import { decimal, percent, size } from './format.js';
 import type { BenchResults } from './results.js';
@@ -31,7 +31,9 @@ function readThroughput(results: BenchResults): string[] {
   const cells = results.fanOut ?? [];
   if (cells.length === 0) return [];
   const lines: string[] = [];
-  for (const other of ['nchan', 'naive'] as const) {
+  // The baseline first: with --baseline, what a change bought is the first thing to read.
+  const rivals = results.servers.map((server) => server.name).filter((name) => name !== 'image-relay');
+  for (const other of rivals) {
     const ratios = cells
       .map((cell) => [megabytes(cell, 'image-relay'), megabytes(cell, other)] as const)
       .filter((pair): pair is readonly [number, number] => pair[0] !== undefined && pair[1] !== undefined && pair[1] > 0)
@@ -40,11 +42,11 @@ function readThroughput(results: BenchResults): string[] {
     const ahead = ratios.filter((value) => value >= 1).length;
     lines.push(
       `Throughput against ${other}: image-relay delivered more MB/s in ${ahead} of ${ratios.length} fan-out cells ` +
-        `(image-relay / ${other} from ${decimal(Math.min(...ratios))}× to ${decimal(Math.max(...ratios))}×, ` +
+        `(image-relay / ${shortName(other)} from ${decimal(Math.min(...ratios))}× to ${decimal(Math.max(...ratios))}×, ` +
         `geometric mean ${decimal(geometricMean(ratios))}×).`,
     );
   }
-  for (const other of ['nchan', 'naive'] as const) {
+  for (const other of rivals) {
     const ratios = cells
       .map((cell) => {
         const relay = cell.saturation['image-relay'];

@@ -1,7 +1,22 @@
 import type { PublishRoute, StreamRoute } from '../load/jobs.js';
 
-export const SERVER_NAMES = ['image-relay', 'nchan', 'naive'] as const;
+/**
+ * Every server a run can measure, in report order. `image-relay (baseline)` is another checkout's build of
+ * image-relay (--baseline), run beside this one's so that before/after ratios come from one run.
+ */
+export const SERVER_NAMES = ['image-relay', 'image-relay (baseline)', 'nchan', 'naive'] as const;
 export type ServerName = (typeof SERVER_NAMES)[number];
+export const BASELINE: ServerName = 'image-relay (baseline)';
+
+/** Either build of image-relay: cells that only image-relay has (variants, scale-out) run both. */
+export function isImageRelay(name: ServerName): boolean {
+  return name === 'image-relay' || name === BASELINE;
+}
+
+/** The name in --servers, ratio headings and profile directories: `baseline` for the baseline. */
+export function shortName(name: ServerName): string {
+  return name === BASELINE ? 'baseline' : name;
+}
 
 /** One running server under test, as the cells see it: where to publish, where to watch, whose memory to read. */
 export interface BenchServer {
