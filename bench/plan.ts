@@ -40,11 +40,13 @@ export interface BenchPlan {
   /**
    * Ingest: every route a server has at `imageBytes`, and its data: URL and raw-body routes at `largeImageBytes`
    * too (where the cost of large strings and of garbage collection shows), each for `durationMs` with
-   * `inFlight` publishes in flight.
+   * `inFlight` publishes in flight, after `warmupMs` of the same unmeasured (so that the first route measured
+   * does not pay for compiling the code all routes share).
    */
   readonly ingest: {
     readonly imageBytes: number;
     readonly largeImageBytes: number;
+    readonly warmupMs: number;
     readonly durationMs: number;
     readonly inFlight: number;
   };
@@ -97,7 +99,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
       minLatencyPublishes: 4,
       cameraRate: { viewerCounts: [1, 10], perSecond: 30, publishes: 150 },
     },
-    ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, durationMs: 5_000, inFlight: 8 },
+    ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, warmupMs: 1_000, durationMs: 5_000, inFlight: 8 },
     idle: { streams: 10_000, settleMs: 1_000 },
     slowViewers: { stalled: 10, healthy: 100, imageBytes: 1 * MB, images: 40, perSecond: 4 },
     variants: { viewers: 100, imageBytes: 10 * KB, perSecond: 20, publishes: 200, encodesInFlight: 4 },
@@ -120,7 +122,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
       minLatencyPublishes: 5,
       cameraRate: { viewerCounts: [1, 10], perSecond: 30, publishes: 30 },
     },
-    ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, durationMs: 500, inFlight: 8 },
+    ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, warmupMs: 200, durationMs: 500, inFlight: 8 },
     idle: { streams: 200, settleMs: 300 },
     slowViewers: { stalled: 2, healthy: 5, imageBytes: 1 * MB, images: 10, perSecond: 10 },
     variants: { viewers: 10, imageBytes: 10 * KB, perSecond: 20, publishes: 40, encodesInFlight: 4 },

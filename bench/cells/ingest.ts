@@ -92,12 +92,13 @@ async function measureRoute(
   route: PublishRoute,
   imageBytes: number,
 ): Promise<IngestRow> {
+  const { warmupMs, durationMs, inFlight } = context.plan.ingest;
   const outcome = await attempt(async () => {
     const server = await instance.get();
     const cpuWindow = new CpuWindow(() => server.pids());
     const result = await runLoadJob(
       context.children,
-      { kind: 'ingest', publish: route, imageBytes, durationMs: context.plan.ingest.durationMs, inFlight: context.plan.ingest.inFlight },
+      { kind: 'ingest', publish: route, imageBytes, warmupMs, durationMs, inFlight },
       { timeoutMs: context.plan.jobTimeoutMs, onMark: cpuWindow.onMark },
     );
     return { result, cpu: cpuWindow.usage };

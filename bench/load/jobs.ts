@@ -91,6 +91,8 @@ export interface IngestJob {
   readonly kind: 'ingest';
   readonly publish: PublishRoute;
   readonly imageBytes: number;
+  /** Publishing as in the measurement, before it: not counted. */
+  readonly warmupMs: number;
   readonly durationMs: number;
   readonly inFlight: number;
 }
