@@ -1,4 +1,5 @@
 import type { FanOutCell } from '../cells/fan-out.js';
+import { idleStreamBytes } from '../cells/idle.js';
 import { shortName, type ServerName } from '../servers/bench-server.js';
 import { DISTURBED_CORES, measureContention } from './contention.js';
 import { decimal, percent, size } from './format.js';
@@ -138,15 +139,17 @@ function readIngest(results: BenchResults): string[] {
 }
 
 function readIdle(results: BenchResults): string[] {
-  const figures = results.servers.flatMap((server) => {
+  const measured = results.servers.flatMap((server) => {
     const outcome = results.idle?.[server.name];
-    if (!outcome?.ok) return [];
-    const { load, rssBeforeBytes, rssAfterBytes } = outcome.value;
-    return [`${server.name} ${size(Math.max(0, rssAfterBytes - rssBeforeBytes) / Math.max(1, load.opened))}`];
+    return outcome?.ok ? [{ name: server.name, measurement: outcome.value }] : [];
   });
-  return figures.length > 0
-    ? [`Memory per idle stream (${results.plan.idle.streams.toLocaleString('en-US')} open): ${figures.join(', ')}.`]
-    : [];
+  if (measured.length === 0) return [];
+  const perStream = measured.map(({ name, measurement }) => `${name} ${size(idleStreamBytes(measurement))}`);
+  const startup = measured.map(({ name, measurement }) => `${name} ${size(measurement.startupRssBytes)}`);
+  return [
+    `Memory per idle stream (${results.plan.idle.streams.toLocaleString('en-US')} open): ${perStream.join(', ')}. ` +
+      `RSS at start-up, before any request: ${startup.join(', ')}.`,
+  ];
 }
 
 function readSlowViewers(results: BenchResults): string[] {

@@ -4,7 +4,10 @@ import { decimal, milliseconds, percent, ratio, size } from './format.js';
 import { crossInstanceTable } from './cross-instance-table.js';
 import { ingestTable } from './ingest-table.js';
 import { deliveryTable, efficiencyTable, latencyTable, saturationTable } from './fan-out-tables.js';
+import { idleStreamBytes } from '../cells/idle.js';
+import { isImageRelay } from '../servers/bench-server.js';
 import type { BenchResults } from './results.js';
+import { TARGETS, targetMark } from './targets.js';
 import { cpuText, FAILED, serverNames, type Table } from './table-kit.js';
 import { variantContentionTable } from './variant-table.js';
 
@@ -14,22 +17,39 @@ export function idleTable(results: BenchResults): Table | undefined {
   if (!results.idle) return undefined;
   const rows = serverNames(results).map((name) => {
     const outcome = results.idle?.[name];
-    if (!outcome) return [name, '–', '–', '–', '–'];
-    if (!outcome.ok) return [name, FAILED, '–', '–', '–'];
-    const { load, rssBeforeBytes, rssAfterBytes } = outcome.value;
+    if (!outcome) return [name, '–', '–', '–', '–', '', '–', ''];
+    if (!outcome.ok) return [name, FAILED, '–', '–', '–', '', '–', ''];
+    const { load, rssBeforeBytes, rssAfterBytes, startupRssBytes } = outcome.value;
+    const perStream = idleStreamBytes(outcome.value);
+    const relay = isImageRelay(name);
     return [
       name,
       load.opened.toLocaleString('en-US'),
       size(rssBeforeBytes),
       size(rssAfterBytes),
-      size(Math.max(0, rssAfterBytes - rssBeforeBytes) / Math.max(1, load.opened)),
+      size(perStream),
+      relay ? targetMark(perStream <= TARGETS.idleStreamBytes) : '',
+      size(startupRssBytes),
+      relay ? targetMark(startupRssBytes <= TARGETS.startupRssBytes) : '',
     ];
   });
   return {
-    title: 'Idle event streams: server memory (RSS)',
-    columns: ['server', 'open streams', 'RSS before', 'RSS with streams open', 'per stream'],
+    title: 'Idle event streams and start-up: server memory (RSS)',
+    columns: [
+      'server',
+      'open streams',
+      'RSS before',
+      'RSS with streams open',
+      'per stream',
+      `≤ ${size(TARGETS.idleStreamBytes)}`,
+      'start-up RSS',
+      `≤ ${size(TARGETS.startupRssBytes)}`,
+    ],
     rows,
-    notes: ['RSS from /proc/<pid>/status (nginx: master and worker summed), read after the streams settled.'],
+    notes: [
+      'RSS from /proc/<pid>/status (nginx: master and worker summed). Start-up RSS: the fresh server once it listens and has settled, before any request; RSS before: after a warm-up of a few streams opened and closed; with streams open: after they settled.',
+      `The targets are image-relay’s: at most ${size(TARGETS.idleStreamBytes)} per idle stream with 10,000 open (${results.plan.idle.streams.toLocaleString('en-US')} here), at most ${size(TARGETS.startupRssBytes)} at start-up.`,
+    ],
   };
 }
 
