@@ -6,6 +6,7 @@ import { decimal, percent, size } from './format.js';
 import type { BenchResults } from './results.js';
 import { fanOutEfficiency, fanOutMegabytes } from './fan-out-tables.js';
 import { BODIES, cpuMicrosPerPublish } from './ingest-table.js';
+import { readTargetsAndCommonCase } from './reading-targets.js';
 import { loopbackMegabytes } from './table-kit.js';
 
 /**
@@ -15,6 +16,7 @@ import { loopbackMegabytes } from './table-kit.js';
 export function readResults(results: BenchResults): string[] {
   return [
     ...readContention(results),
+    ...readTargetsAndCommonCase(results),
     ...readThroughput(results),
     ...readLatency(results),
     ...readIngest(results),

@@ -1,6 +1,7 @@
 import { coresUsed } from '../cells/cpu-window.js';
 import { loopbackRates } from '../cells/loopback.js';
 import { decimal, milliseconds, percent, ratio, size } from './format.js';
+import { commonCaseTable } from './common-case-table.js';
 import { crossInstanceTable } from './cross-instance-table.js';
 import { ingestTable } from './ingest-table.js';
 import { deliveryTable, efficiencyTable, latencyTable, saturationTable } from './fan-out-tables.js';
@@ -9,6 +10,7 @@ import { isImageRelay } from '../servers/bench-server.js';
 import type { BenchResults } from './results.js';
 import { TARGETS, targetMark } from './targets.js';
 import { cpuText, FAILED, serverNames, type Table } from './table-kit.js';
+import { targetsTable } from './targets-table.js';
 import { variantContentionTable } from './variant-table.js';
 
 export type { Table } from './table-kit.js';
@@ -104,6 +106,8 @@ export function loopbackTable(results: BenchResults): Table | undefined {
 /** Every table the run has data for, in reading order. */
 export function allTables(results: BenchResults): Table[] {
   return [
+    commonCaseTable(results),
+    targetsTable(results),
     saturationTable(results),
     efficiencyTable(results),
     deliveryTable(results),
