@@ -46,6 +46,8 @@ const USAGE = `Usage: npm run bench -- [options]
                          "${BASELINE}", wherever image-relay runs: before/after ratios from one run
   --write                write docs/BENCHMARKS.md even for --tiny or --only
   --cpu-prof-dir <dir>   write a V8 CPU profile of each image-relay process under <dir>/<server>/ (node --cpu-prof)
+  --trace-gc-dir <dir>   run image-relay with node --trace-gc, save each process's trace as <dir>/<server>/<pid>.log
+                         and add a table of collections and pauses per measurement
 
 Environment: IMAGE_RELAY_REQUIRE_EXTERNALS=1 makes a missing nginx/nchan a failure instead of an empty column.
 `;
@@ -70,6 +72,7 @@ function parseOptions(argv: string[]): RunOptions {
       baseline: { type: 'string' },
       write: { type: 'boolean', default: false },
       'cpu-prof-dir': { type: 'string' },
+      'trace-gc-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -102,7 +105,10 @@ function parseOptions(argv: string[]): RunOptions {
     servers,
     // Only a complete full run replaces the document; anything partial would drop tables from it.
     write: values.write || (!values.tiny && complete),
-    profiling: { cpuProfileDir: values['cpu-prof-dir'] },
+    profiling: {
+      cpuProfileDir: values['cpu-prof-dir'] === undefined ? undefined : resolve(values['cpu-prof-dir']),
+      traceGcDir: values['trace-gc-dir'] === undefined ? undefined : resolve(values['trace-gc-dir']),
+    },
     baselineRoot,
   };
 }
@@ -210,6 +216,7 @@ async function main(children: ChildProcesses): Promise<number> {
     process.stderr.write(`bench: wrote ${file}\n`);
   }
   if (profiling.cpuProfileDir) process.stderr.write(`bench: image-relay CPU profiles are in ${profiling.cpuProfileDir}/<server>/\n`);
+  if (profiling.traceGcDir) process.stderr.write(`bench: image-relay GC traces are in ${profiling.traceGcDir}/<server>/<pid>.log\n`);
 
   const failures = findFailures(results);
   for (const failure of failures) process.stderr.write(`bench: FAILED ${failure}\n`);

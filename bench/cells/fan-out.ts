@@ -2,6 +2,7 @@ import { DATA_URL_HEADER, VARYING_PREFIX_BASE64_CHARS, VARYING_PREFIX_BYTES } fr
 import type { FanOutJob, FanOutResult } from '../load/jobs.js';
 import { runLoadJob } from '../load/load-process.js';
 import type { ServerName } from '../servers/bench-server.js';
+import type { GcTotals } from '../servers/gc-trace.js';
 import { CpuWindow, describeCpu, type CpuUsage } from './cpu-window.js';
 import { attempt, ServerInstance, type CellContext, type Outcome, type PerServer } from './cell-context.js';
 
@@ -9,6 +10,8 @@ import { attempt, ServerInstance, type CellContext, type Outcome, type PerServer
 export interface FanOutMeasurement {
   readonly result: FanOutResult;
   readonly cpu: CpuUsage | undefined;
+  /** The server's garbage collections meanwhile, when traced (--trace-gc-dir). */
+  readonly gc?: GcTotals | undefined;
 }
 
 export interface FanOutCell {
@@ -123,7 +126,8 @@ async function runJob(
 ): Promise<Outcome<FanOutMeasurement>> {
   const outcome = await attempt(async () => {
     const server = await instance.get();
-    const cpuWindow = new CpuWindow(() => server.pids());
+    const what = load.kind === 'saturate' ? 'saturation' : `${load.perSecond}/s`;
+    const cpuWindow = new CpuWindow(() => server.pids(), { gcTrace: server.gcTrace, label: `fan-out ${viewers} × ${imageBytes / 1000} kB, ${what}` });
     const channel = context.nextChannel(`fan-out-${viewers}-${imageBytes}`);
     const job: FanOutJob = {
       kind: 'fan-out',
@@ -139,7 +143,7 @@ async function runJob(
       timeoutMs: context.plan.jobTimeoutMs,
       onMark: cpuWindow.onMark,
     });
-    return { result, cpu: cpuWindow.usage };
+    return { result, cpu: cpuWindow.usage, gc: cpuWindow.gc };
   });
   return outcome.ok ? outcome : { ok: false, error: instance.explain(outcome.error) };
 }

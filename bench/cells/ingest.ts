@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { IngestResult, PublishRoute } from '../load/jobs.js';
 import { runLoadJob } from '../load/load-process.js';
 import type { ServerName } from '../servers/bench-server.js';
+import type { GcTotals } from '../servers/gc-trace.js';
 import { isImageRelayLauncher, type ImageRelayLauncher } from '../servers/image-relay.js';
 import { attempt, ServerInstance, type CellContext, type Outcome } from './cell-context.js';
 import { CpuWindow, describeCpu, type CpuUsage } from './cpu-window.js';
@@ -11,6 +12,8 @@ import { CpuWindow, describeCpu, type CpuUsage } from './cpu-window.js';
 export interface IngestMeasurement {
   readonly result: IngestResult;
   readonly cpu: CpuUsage | undefined;
+  /** The server's garbage collections meanwhile, when traced (--trace-gc-dir). */
+  readonly gc?: GcTotals | undefined;
 }
 
 export interface IngestRow {
@@ -95,13 +98,14 @@ async function measureRoute(
   const { warmupMs, durationMs, inFlight } = context.plan.ingest;
   const outcome = await attempt(async () => {
     const server = await instance.get();
-    const cpuWindow = new CpuWindow(() => server.pids());
+    const label = `ingest ${route.method} ${route.path.replace(route.channel, '{channel}')} ${route.format}, ${imageBytes / 1000} kB`;
+    const cpuWindow = new CpuWindow(() => server.pids(), { gcTrace: server.gcTrace, label });
     const result = await runLoadJob(
       context.children,
       { kind: 'ingest', publish: route, imageBytes, warmupMs, durationMs, inFlight },
       { timeoutMs: context.plan.jobTimeoutMs, onMark: cpuWindow.onMark },
     );
-    return { result, cpu: cpuWindow.usage };
+    return { result, cpu: cpuWindow.usage, gc: cpuWindow.gc };
   });
   const row: IngestRow = {
     server: instance.name,

@@ -5,6 +5,7 @@ import { DISTURBED_CORES, measureContention } from './contention.js';
 import { decimal, percent, size } from './format.js';
 import type { BenchResults } from './results.js';
 import { fanOutEfficiency, fanOutMegabytes } from './fan-out-tables.js';
+import { readGc } from './gc-table.js';
 import { BODIES, cpuMicrosPerPublish } from './ingest-table.js';
 import { readTargetsAndCommonCase } from './reading-targets.js';
 import { loopbackMegabytes } from './table-kit.js';
@@ -22,6 +23,7 @@ export function readResults(results: BenchResults): string[] {
     ...readIngest(results),
     ...readIdle(results),
     ...readSlowViewers(results),
+    ...readGc(results),
   ];
 }
 

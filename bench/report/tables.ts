@@ -3,6 +3,7 @@ import { loopbackRates } from '../cells/loopback.js';
 import { decimal, milliseconds, percent, ratio, size } from './format.js';
 import { commonCaseTable } from './common-case-table.js';
 import { crossInstanceTable } from './cross-instance-table.js';
+import { gcTable } from './gc-table.js';
 import { ingestTable } from './ingest-table.js';
 import { deliveryTable, efficiencyTable, latencyTable, saturationTable } from './fan-out-tables.js';
 import { idleStreamBytes } from '../cells/idle.js';
@@ -118,5 +119,6 @@ export function allTables(results: BenchResults): Table[] {
     variantContentionTable(results),
     crossInstanceTable(results),
     loopbackTable(results),
+    gcTable(results),
   ].filter((table) => table !== undefined);
 }

@@ -1,4 +1,5 @@
 import type { PublishRoute, StreamRoute } from '../load/jobs.js';
+import type { GcTrace } from './gc-trace.js';
 
 /**
  * Every server a run can measure, in report order. `image-relay (baseline)` is another checkout's build of
@@ -31,6 +32,8 @@ export interface BenchServer {
   streamRoute(channel: string): StreamRoute;
   /** The processes whose memory is the server's: one for Node, the master and its workers for nginx. */
   pids(): number[];
+  /** Its garbage collections, when it runs with --trace-gc (image-relay with --trace-gc-dir). */
+  readonly gcTrace?: GcTrace | undefined;
   isRunning(): boolean;
   /** What went wrong, from the process's own output, for error messages. */
   recentOutput(): string;

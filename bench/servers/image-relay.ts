@@ -33,6 +33,8 @@ export const CURRENT_BUILD_ONLY_FLAGS: readonly string[] = [];
 export interface RelayProfiling {
   /** Write a V8 CPU profile of every relay process under this directory (node --cpu-prof). */
   readonly cpuProfileDir: string | undefined;
+  /** Run every relay process with --trace-gc and save each one's trace under this directory. */
+  readonly traceGcDir: string | undefined;
 }
 
 export interface ImageRelayOptions {
@@ -59,7 +61,7 @@ export interface ImageRelayLauncher extends ServerLauncher {
 
 export function imageRelayLauncher(children: ChildProcesses, options: ImageRelayOptions): ImageRelayLauncher {
   const script = join(options.repoRoot, 'dist', 'src', 'cli.js');
-  const { cpuProfileDir } = options.profiling;
+  const { cpuProfileDir, traceGcDir } = options.profiling;
   const nodeFlags = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfileDir, shortName(options.name))}`] : [];
   const built = existsSync(script);
   const supported = built ? supportedFlags(script) : new Set<string>();
@@ -70,7 +72,14 @@ export function imageRelayLauncher(children: ChildProcesses, options: ImageRelay
     unavailable: built ? undefined : `${script} is missing: run npm run build`,
     description: `node ${shownScript} serve ${flags.join(' ').replace('{port}', '<free port>')}`,
     start: (): Promise<BenchServer> =>
-      startNodeServer(children, { name: options.name, nodeFlags, script, args: ['serve', ...flags], hasChannelRoutes: true }),
+      startNodeServer(children, {
+        name: options.name,
+        nodeFlags,
+        script,
+        args: ['serve', ...flags],
+        hasChannelRoutes: true,
+        gcTraceDir: traceGcDir ? join(traceGcDir, shortName(options.name)) : undefined,
+      }),
   });
   return {
     ...launcher(baseFlags),

@@ -1,5 +1,7 @@
 import type { PublishFormat, PublishRoute } from '../load/jobs.js';
+import { join } from 'node:path';
 import type { ChildProcesses } from './child-processes.js';
+import { GcTrace } from './gc-trace.js';
 import type { BenchServer, ServerName } from './bench-server.js';
 import { BENCH_HOST, freePort, waitForPort } from './ports.js';
 
@@ -15,6 +17,8 @@ export interface NodeServerSpec {
    * images at /channels/{channel}/images.
    */
   readonly hasChannelRoutes: boolean;
+  /** Run with --trace-gc and save the trace as `<gcTraceDir>/<pid>.log`. */
+  readonly gcTraceDir?: string | undefined;
 }
 
 /** Starts a Node server on a free loopback port; image-relay and the naive relay differ only in their spec. */
@@ -22,9 +26,11 @@ export async function startNodeServer(children: ChildProcesses, spec: NodeServer
   const port = await freePort();
   const child = children.start(spec.name, process.execPath, [
     ...spec.nodeFlags,
+    ...(spec.gcTraceDir ? ['--trace-gc'] : []),
     spec.script,
     ...spec.args.map((arg) => arg.replace('{port}', String(port))),
   ]);
+  const gcTrace = spec.gcTraceDir ? new GcTrace(join(spec.gcTraceDir, `${child.pid}.log`), child.process.stdout!) : undefined;
   try {
     await waitForPort(port, child);
   } catch (error) {
@@ -55,6 +61,7 @@ export async function startNodeServer(children: ChildProcesses, spec: NodeServer
     ingestRoutes: (channel) => [publishRoute(channel), ...(spec.hasChannelRoutes ? channelRoutes(channel) : [])],
     streamRoute: (channel) => ({ host: BENCH_HOST, port, path: `/sse-image?channel=${encodeURIComponent(channel)}` }),
     pids: () => (child.hasExited() ? [] : [child.pid]),
+    gcTrace,
     isRunning: () => !child.hasExited(),
     recentOutput: () => child.recentOutput(),
     stop: () => children.stop(child),
