@@ -1,7 +1,7 @@
 import type { Outcome } from '../cells/cell-context.js';
 import { imagesPerSecondPerViewer, type FanOutCell, type FanOutMeasurement } from '../cells/fan-out.js';
 import type { FanOutResult } from '../load/jobs.js';
-import { shortName, type ServerName } from '../servers/bench-server.js';
+import { BASELINE, shortName, type ServerName } from '../servers/bench-server.js';
 import { decimal, megabytesPerSecond, percent, ratio, size } from './format.js';
 import type { BenchResults } from './results.js';
 import { cpuText, FAILED, loopbackMegabytes, serverNames, valueOf, type Table } from './table-kit.js';
@@ -172,16 +172,25 @@ export function latencyTable(results: BenchResults): Table | undefined {
     return `${decimal(cell.latencyRate)}/s${above ? ' ‡' : ''}`;
   };
   const judged = names.includes('image-relay') && names.includes('nchan');
+  const withBaseline = names.includes('image-relay') && names.includes(BASELINE);
   const rows = results.fanOut.map((cell) => [
     String(cell.viewers),
     size(cell.imageBytes),
     rateText(cell),
     ...names.map((name) => latencyText(cell.latency[name], cell.viewers)),
     ...(judged ? [p99TargetText(cell.latency['image-relay'], cell.latency.nchan)] : []),
+    ...(withBaseline ? [ratio(p99Of(cell.latency['image-relay']), p99Of(cell.latency[BASELINE]))] : []),
   ]);
   return {
     title: 'Fan-out latency at a fixed rate: publish-to-receive p50 / p99, ms',
-    columns: ['viewers', 'image', 'rate', ...names, ...(judged ? ['p99 ≤ nchan'] : [])],
+    columns: [
+      'viewers',
+      'image',
+      'rate',
+      ...names,
+      ...(judged ? ['p99 ≤ nchan'] : []),
+      ...(withBaseline ? ['p99 image-relay / baseline'] : []),
+    ],
     rows,
     notes: [
       'The rate is half the slowest server’s saturated image rate for that cell (bounded to the plan’s range), so every server is below saturation. Latency runs from the publish request’s start to the last byte of the event at each viewer; a share in brackets is the part of images × viewers that arrived.',
