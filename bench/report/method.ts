@@ -26,7 +26,7 @@ export function howItIsMeasured(results: BenchResults): string[] {
     `  images × viewers × data: URL size reaches ${fanOut.maxDeliveredBytes / 1e9} GB${capExample}, then waits up to`,
     `  ${fanOut.drainMs / 1000} s for viewers to receive what was accepted. Latency publishes at half the`,
     `  slowest server’s saturated image rate (${fanOut.minLatencyRate}–${fanOut.maxLatencyRate}/s, at least ${fanOut.minLatencyPublishes} images).`,
-    `- Common case: the ${camera.viewerCounts.join(' and ')}-viewer fan-out cells also publish ${camera.publishes} images at a camera’s`,
+    `- Common case: the ${camera.viewerCounts.join('- and ')}-viewer fan-out cells also publish ${camera.publishes} images at a camera’s`,
     `  ${camera.perSecond}/s on every server (${camera.publishes / camera.perSecond} s), whatever their saturated rates; the common-case table`,
     '  puts those p50 / p99 beside the cells’ saturated MB/s.',
     `- Ingest: nobody watching, ${plan.ingest.inFlight} publishes in flight for ${plan.ingest.durationMs / 1000} s per route after ${plan.ingest.warmupMs / 1000} s of the same`,
