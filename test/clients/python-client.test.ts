@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { skipForMissing } from '../support/externals.js';
-import { findPython, pythonClientDir, pythonClientEnv, pythonHas, pythonSkipReason } from '../support/python.js';
+import { findPython, pythonClientDir, pythonClientEnv, pythonHas, pythonModuleSkipReason, pythonSkipReason } from '../support/python.js';
 import { spawnRelay, type RelayProcess } from '../support/relay-process.js';
 
 const run = promisify(execFile);
@@ -36,6 +36,13 @@ describe('the Python client (clients/python)', { skip: pythonSkipReason() }, () 
     assert.ok(existsSync(path.join(target, 'image_relay/__init__.py')));
     assert.ok(existsSync(path.join(target, 'image_relay/py.typed')), 'typed (PEP 561)');
     installed = true;
+  });
+
+  it('type-checks under mypy --strict, for the oldest Python it supports (3.9)', { skip: pythonModuleSkipReason(python, 'mypy', 'python3-mypy') }, async () => {
+    await run(python!, ['-m', 'mypy', '--strict', '--python-version', '3.9', '--no-incremental', 'src/image_relay', 'build_backend'], {
+      cwd: pythonClientDir,
+      env: pythonClientEnv(),
+    }).catch((error: { stdout: string }) => assert.fail(`mypy found problems:\n${error.stdout}`));
   });
 
   it('passes its unittest suite against the relay', async () => {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib
 import io
 import os
 import re
@@ -30,10 +31,13 @@ def read_project(path: str = os.path.join(ROOT, "pyproject.toml")) -> Dict[str, 
     with open(path, "rb") as file:
         text = file.read().decode("utf-8")
     try:
-        import tomllib
+        tomllib = importlib.import_module("tomllib")  # Python 3.11+
     except ImportError:
-        return parse_simple_toml(text)["project"]
-    return tomllib.loads(text)["project"]
+        document = parse_simple_toml(text)
+    else:
+        document = tomllib.loads(text)
+    project: Dict[str, Any] = document["project"]
+    return project
 
 
 def parse_simple_toml(text: str) -> Dict[str, Any]:

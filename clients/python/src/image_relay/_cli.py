@@ -48,7 +48,7 @@ def looks_like_image_file(name: str) -> bool:
 def _client_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--url", help=f"the relay (env IMAGE_RELAY_URL; default {DEFAULT_URL})")
     parser.add_argument("--token", help="access token, sent as a Bearer token (env IMAGE_RELAY_TOKEN)")
-    parser.add_argument("--retries", help="tries again N times on network errors, 429 and 503, with backoff (default 5)")
+    parser.add_argument("--retries", help="tries again N times on network errors, 429 and 502-504, with backoff (default 5)")
 
 
 def _relay_from(args: argparse.Namespace, env: Mapping[str, str], stderr: TextIO) -> Relay:
@@ -234,8 +234,12 @@ def _subscribe(args: argparse.Namespace, env: Mapping[str, str], stdout: TextIO,
 
     subscription = relay.subscribe(channels, args.after, on_state=on_state)
     stop = _stop_on_signals()
+    def close_on_signal() -> None:
+        stop.wait()
+        subscription.close()
+
     # The loop blocks in a read; a signal closes the subscription from a helper thread, which wakes it.
-    threading.Thread(target=lambda: (stop.wait(), subscription.close()), daemon=True).start()
+    threading.Thread(target=close_on_signal, daemon=True).start()
     try:
         for image in subscription:
             saved = ""

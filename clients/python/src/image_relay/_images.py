@@ -7,6 +7,7 @@ the caller passes one of their objects, so the client needs nothing beyond the s
 
 from __future__ import annotations
 
+import importlib
 import io
 import os
 from typing import Any, Optional, Union
@@ -54,10 +55,11 @@ def image_bytes(image: ImageInput, format: Optional[str] = None, quality: int = 
     if _is_pillow_image(image):
         return _pillow_bytes(image, format or "png", quality)
     if _is_figure(image):
+        figure: Any = image
         buffer = io.BytesIO()
         # matplotlib writes JPEG through Pillow; PNG needs nothing more.
         extra = {"pil_kwargs": {"quality": quality}} if format == "jpeg" else {}
-        image.savefig(buffer, format=format or "png", **extra)
+        figure.savefig(buffer, format=format or "png", **extra)
         return buffer.getvalue()
     read = getattr(image, "read", None)
     if callable(read):
@@ -89,8 +91,8 @@ def _array_bytes(array: Any, format: str, quality: int) -> bytes:
     if height == 0 or width == 0:
         raise ValueError(f"the array has no pixels (shape {tuple(array.shape)})")
     if format == "jpeg":
-        from PIL import Image  # only for JPEG: PNG needs nothing beyond the standard library
-
+        # Only for JPEG: PNG needs nothing beyond the standard library. (Imported by name: no stubs needed.)
+        Image: Any = importlib.import_module("PIL.Image")
         pixels = array.reshape(height, width) if samples == 1 else array
         return _pillow_bytes(Image.fromarray(pixels), "jpeg", quality)
     import numpy  # the caller passed an array, so NumPy is there

@@ -29,6 +29,6 @@ def backoff_delay(policy: RetryPolicy, attempt: int, retry_after: Optional[float
     """Seconds to wait before retry number ``attempt + 1``, or None when the relay asked for too long a wait."""
     if retry_after is not None:
         return retry_after if retry_after <= MAX_RETRY_AFTER_SECONDS else None
-    base = min(policy.max_delay, policy.initial_delay * (2**attempt))
+    base = min(policy.max_delay, policy.initial_delay * 2.0**attempt)
     # Full jitter spreads a fleet of cameras that lost the relay at the same moment.
     return base / 2 + random.random() * base / 2
