@@ -6,6 +6,10 @@
  */
 export const ERRORS = {
   invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
+  json_too_large: {
+    status: 413,
+    message: 'The JSON body holds more than its image and 64 KiB of other fields; send large data as the image.',
+  },
   missing_image_src: { status: 400, message: 'The JSON body needs an "imageSrc" string holding a data: URL.' },
   invalid_channel: {
     status: 400,

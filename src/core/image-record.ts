@@ -1,3 +1,4 @@
+import type { ByteParts } from './image/byte-parts.js';
 import type { ImageType } from './image/image-type.js';
 import type { ImageMeta } from './image-meta.js';
 
@@ -11,10 +12,11 @@ export interface NewImage {
   /** The data: URL header to show original-stream viewers, e.g. "data:image/png;base64" (as a JSON client sent it). */
   readonly dataUrlHeader: string;
   /**
-   * The whole data: URL as it arrived, as ASCII bytes, when the image came as one (the original API): sent to
-   * original-stream viewers as is, so nothing is re-encoded. Absent for binary uploads (built when first needed).
+   * The whole data: URL as it arrived, as ASCII bytes in the pieces it arrived in, when the image came as one (the
+   * original API): sent to original-stream viewers as is, so nothing is re-encoded or copied. Absent for binary
+   * uploads (built when first needed).
    */
-  readonly dataUrlText?: Buffer | undefined;
+  readonly dataUrlText?: ByteParts | undefined;
   /** Publisher-supplied metadata, if any (see image-meta.ts). */
   readonly meta?: ImageMeta | undefined;
 }

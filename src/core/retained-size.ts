@@ -1,3 +1,4 @@
+import { bytePartsLength } from './image/byte-parts.js';
 import { base64Length } from './image/data-url.js';
 import type { ImageRecord } from './image-record.js';
 
@@ -11,6 +12,8 @@ export function retainedSize(image: ImageRecord): number {
   const EVENT_OVERHEAD = 512; // ids, URLs and JSON punctuation of the event forms
   // The object and its copy in the metadata event.
   const metaSize = image.meta ? 2 * Buffer.byteLength(JSON.stringify(image.meta)) : 0;
-  const dataUrlSize = image.dataUrlText?.length ?? image.dataUrlHeader.length + 1 + base64Length(image.bytes.length);
+  const dataUrlSize = image.dataUrlText
+    ? bytePartsLength(image.dataUrlText)
+    : image.dataUrlHeader.length + 1 + base64Length(image.bytes.length);
   return image.bytes.length + dataUrlSize + metaSize + EVENT_OVERHEAD;
 }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ErrorCode } from '../core/errors.js';
 import { installAccessControl } from './access/access-hooks.js';
 import { clientErrorResponse, installErrorResponses } from './error-response.js';
-import { jsonBodyParser } from './ingest/json-body.js';
+import { streamingJsonBodyParser } from './ingest/json-body.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
 import { channelEventRoutes } from './routes/channel-events.js';
 import { channelImageRoutes } from './routes/channel-images.js';
@@ -76,7 +76,10 @@ export async function buildHttpApp(context: RelayContext, logger: Logger): Promi
 
   // Only JSON bodies until a route says otherwise: a text/plain body to /receive-image is refused with 415.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser(app.getDefaultJsonParser('error', 'error')));
+  app.addContentTypeParser(
+    'application/json',
+    streamingJsonBodyParser(app.getDefaultJsonParser('error', 'error'), context.config.maxImageBytes),
+  );
 
   // The original design answered every origin, and so does the relay while access control is off. With tokens,
   // only configured origins; credentials (the token cookie) are allowed only with a list, never with "*".

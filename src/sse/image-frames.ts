@@ -1,4 +1,5 @@
 import type { FrameEncoder } from '../core/delivery/frame-sink.js';
+import { encodeDataUrlText, type ByteParts } from '../core/image/byte-parts.js';
 import type { ImageRecord } from '../core/image-record.js';
 import { cachedEncoder } from './frame-cache.js';
 import { encodeDataEventParts, encodeSseEvent } from './sse-frame.js';
@@ -25,9 +26,21 @@ export interface ImageFrameEncoders {
 const MAX_VARIANT_FORMS = 32;
 
 /** The data: URL as bytes: as it arrived (original API), or built from a binary upload's bytes. */
-function dataUrlTextOf(image: ImageRecord): Buffer {
-  return image.dataUrlText ?? Buffer.from(`${image.dataUrlHeader},${image.bytes.toString('base64')}`, 'latin1');
+function dataUrlTextOf(image: ImageRecord): ByteParts {
+  return image.dataUrlText ?? encodeDataUrlText(image.dataUrlHeader, image.bytes);
 }
+
+/**
+ * The description with a `dataUrl` field, as event parts: the description's JSON, then the URL's bytes as they
+ * are (a valid data: URL needs no JSON escaping: it is ASCII without quotes or backslashes), so no string of the
+ * whole URL is made.
+ */
+function inlineEventParts(image: ImageRecord, description: object): Uint8Array[] {
+  const json = JSON.stringify(description);
+  const opening = Buffer.from(`${json.slice(0, -1)}${json.length > 2 ? ',' : ''}"dataUrl":"`);
+  return encodeDataEventParts(image.id, [opening, ...dataUrlTextOf(image), CLOSING_INLINE], 'image');
+}
+const CLOSING_INLINE = Buffer.from('"}');
 
 /** @param describe the JSON description of an image, for a variant's URL if given (see http/image-description.ts). */
 export function createImageFrameEncoders(describe: (image: ImageRecord, variantQuery?: string) => object): ImageFrameEncoders {
@@ -37,16 +50,7 @@ export function createImageFrameEncoders(describe: (image: ImageRecord, variantQ
     metadata: cachedEncoder((image) =>
       encodeSseEvent({ id: image.id, event: 'image', data: JSON.stringify(describe(image)) }),
     ),
-    inlineMetadata: cachedEncoder((image) =>
-      encodeSseEvent({
-        id: image.id,
-        event: 'image',
-        data: JSON.stringify({
-          ...describe(image),
-          dataUrl: dataUrlTextOf(image).toString('latin1'),
-        }),
-      }),
-    ),
+    inlineMetadata: cachedEncoder((image) => inlineEventParts(image, describe(image))),
     metadataForVariant(variantQuery) {
       let encoder = variantForms.get(variantQuery);
       if (!encoder) {

@@ -35,14 +35,19 @@ export function encodeSseEvent(event: SseEvent): Buffer {
 }
 
 /**
- * An unnamed event whose data is `data` (one line of ASCII, megabytes for an image), as parts that share `data`
- * rather than copy it: the original stream's event for every viewer. `data` is checked for line breaks, which
+ * An event (unnamed unless `event` is given) whose data is `data` (one line of ASCII, megabytes for an image, in
+ * the pieces it arrived in), as parts that share `data` rather than copy it: the original stream's event for
+ * every viewer. `data` is checked for line breaks, which
  * would forge fields (a check at memchr speed; the data: URL was also validated at ingest).
  */
-export function encodeDataEventParts(id: string, data: Uint8Array): Uint8Array[] {
+export function encodeDataEventParts(id: string, data: readonly Uint8Array[], event?: string): Uint8Array[] {
   assertSingleLine('id', id);
-  if (data.indexOf(0x0a) !== -1 || data.indexOf(0x0d) !== -1) throw new TypeError('SSE data must not contain CR or LF');
-  return [Buffer.from(`id: ${id}\ndata: `), data, EVENT_END];
+  for (const part of data) {
+    if (part.indexOf(0x0a) !== -1 || part.indexOf(0x0d) !== -1) throw new TypeError('SSE data must not contain CR or LF');
+  }
+  if (event !== undefined) assertSingleLine('event', event);
+  const fields = event === undefined ? `id: ${id}\ndata: ` : `id: ${id}\nevent: ${event}\ndata: `;
+  return [Buffer.from(fields), ...data, EVENT_END];
 }
 
 const EVENT_END = Buffer.from('\n\n');

@@ -16,13 +16,13 @@ describe('SSE framing', () => {
     assert.throws(() => encodeSseEvent({ id: '1\nevent: x', data: '' }), TypeError);
     assert.throws(() => encodeSseEvent({ event: 'a\rb', data: '' }), TypeError);
     assert.throws(() => encodeSseComment('x\ny'), TypeError);
-    assert.throws(() => encodeDataEventParts('1-0', Buffer.from('data:image/png\n;base64,AAAA')), TypeError);
-    assert.throws(() => encodeDataEventParts('1-0\nevent: x', Buffer.from('data:,')), TypeError);
+    assert.throws(() => encodeDataEventParts('1-0', [Buffer.from('data:image/png\n;base64,AAAA')]), TypeError);
+    assert.throws(() => encodeDataEventParts('1-0\nevent: x', [Buffer.from('data:,')]), TypeError);
   });
 
   it('encodes a data: URL event as parts sharing the URL bytes, identical to the general encoder', () => {
     const url = Buffer.from(`data:image/png;base64,${Buffer.from([0, 1, 2, 250, 251, 252, 253]).toString('base64')}`);
-    const parts = encodeDataEventParts('7-1', url);
+    const parts = encodeDataEventParts('7-1', [url]);
     assert.equal(parts[1], url, 'the URL bytes are shared, not copied');
     assert.deepEqual(Buffer.concat(parts), encodeSseEvent({ id: '7-1', data: url.toString() }));
   });

@@ -1,5 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { isValidChannelName } from '../../core/channel-name.js';
+import { bytePartsTail, encodeDataUrlText, type ByteParts } from '../../core/image/byte-parts.js';
 import { base64Length } from '../../core/image/data-url.js';
 import { isAcceptedImageType } from '../../core/image/image-type.js';
 import type { ImageRecord } from '../../core/image-record.js';
@@ -58,7 +59,7 @@ function nonCanonicalTail(record: ImageRecord): string | undefined {
   if (!text) return undefined;
   const lastGroup = record.bytes.length % 3 || 3;
   const canonical = record.bytes.subarray(record.bytes.length - lastGroup).toString('base64');
-  const tail = text.toString('latin1', text.length - 4);
+  const tail = bytePartsTail(text, 4);
   return tail === canonical ? undefined : tail;
 }
 
@@ -118,10 +119,10 @@ export function decodeImageFile(file: Buffer, expectedId: string): ImageRecord {
   };
 }
 
-function restoredDataUrl(dataUrlHeader: string, bytes: Buffer, tail: string): Buffer {
-  const text = Buffer.from(`${dataUrlHeader},${bytes.toString('base64')}`, 'latin1');
-  text.write(tail, text.length - 4, 'latin1');
-  return text;
+function restoredDataUrl(dataUrlHeader: string, bytes: Buffer, tail: string): ByteParts {
+  const [text] = encodeDataUrlText(dataUrlHeader, bytes);
+  text!.write(tail, text!.length - 4, 'latin1');
+  return [text!];
 }
 
 /** The file passed its checksum, so this guards against files written by something else with our magic. */

@@ -1,19 +1,22 @@
 import { RelayError } from '../errors.js';
 import type { ImageMeta } from '../image-meta.js';
 import { dataUrlHeaderFor, type NewImage } from '../image-record.js';
-import { parseDataUrl } from './data-url.js';
+import { parseDataUrl, type ParsedDataUrl } from './data-url.js';
 import { validateImage } from './validate-image.js';
 
 /**
- * The original API's ingest: a data: URL from a JSON body, checked down to its bytes. The URL's header is kept
- * as sent so that original-stream viewers receive the data: URL exactly as it was published.
+ * The original API's ingest: a data: URL from a JSON body, checked down to its bytes. The URL's text is kept as
+ * it arrived so that original-stream viewers receive the data: URL exactly as it was published.
+ *
+ * @param dataUrl the URL already assembled from a request body (see json-image-body.ts), or as text or bytes.
  */
-/**
- * @param dataUrl the URL as text, or as its ASCII bytes when the caller has them (a slice of the request body):
- *   then they are neither copied nor turned into one large string.
- */
-export function imageFromDataUrl(channel: string, dataUrl: string | Buffer, maxImageBytes: number, meta?: ImageMeta): NewImage {
-  const parsed = parseDataUrl(dataUrl, maxImageBytes);
+export function imageFromDataUrl(
+  channel: string,
+  dataUrl: ParsedDataUrl | string | Buffer,
+  maxImageBytes: number,
+  meta?: ImageMeta,
+): NewImage {
+  const parsed = typeof dataUrl === 'string' || Buffer.isBuffer(dataUrl) ? parseDataUrl(dataUrl, maxImageBytes) : dataUrl;
   // The bytes decide the type, but a header declaring something else (text/html, SVG) is refused rather than
   // relayed: the original stream hands this URL to browsers as it is.
   if (parsed.declaredType !== '' && !parsed.declaredType.startsWith('image/')) {
@@ -23,15 +26,7 @@ export function imageFromDataUrl(channel: string, dataUrl: string | Buffer, maxI
     throw new RelayError('unsupported_image_type', 'SVG can carry scripts, so it is never relayed.');
   }
   const facts = validateImage(parsed.bytes);
-  return {
-    channel,
-    bytes: parsed.bytes,
-    ...facts,
-    dataUrlHeader: parsed.header,
-    // A one-byte string copies into a Buffer at memory speed; the header and payload are checked ASCII.
-    dataUrlText: typeof dataUrl === 'string' ? Buffer.from(dataUrl, 'latin1') : dataUrl,
-    meta,
-  };
+  return { channel, bytes: parsed.bytes, ...facts, dataUrlHeader: parsed.header, dataUrlText: parsed.text, meta };
 }
 
 /**

@@ -3,7 +3,7 @@ import { RelayError } from '../../core/errors.js';
 import { captionMeta, parseImageMeta, withCaption, type ImageMeta } from '../../core/image-meta.js';
 import { imageFromBytes, imageFromDataUrl } from '../../core/image/ingest.js';
 import type { NewImage } from '../../core/image-record.js';
-import { liftedDataUrlText } from './json-body.js';
+import { liftedDataUrl } from './json-body.js';
 
 export interface IngestQuery {
   caption?: string;
@@ -29,11 +29,13 @@ export function imageFromParsedBody(
   const body = request.body;
   if (Buffer.isBuffer(body)) return imageFromBytes(channel, body, maxImageBytes, metaFromRequest(request));
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RelayError('missing_image_src');
-  // Lifted bytes when the body parser took the shortcut; reading `imageSrc` would make a megabyte string.
-  const imageSrc = liftedDataUrlText(body) ?? (body as { imageSrc?: unknown }).imageSrc;
+  // The data: URL the body parser lifted out as it streamed in (see json-body.ts).
+  const lifted = liftedDataUrl(body);
+  const imageSrc = lifted ?? (body as { imageSrc?: unknown }).imageSrc;
   const { meta, caption } = body as { meta?: unknown; caption?: unknown };
-  if (typeof imageSrc !== 'string' && !Buffer.isBuffer(imageSrc)) throw new RelayError('missing_image_src');
+  if (lifted === undefined && typeof imageSrc !== 'string') throw new RelayError('missing_image_src');
   if (caption !== undefined && typeof caption !== 'string') throw new RelayError('invalid_meta', 'caption must be a string.');
   const parsedMeta = withCaption(parseImageMeta(meta, 'meta'), caption) ?? captionMeta(request.query.caption);
-  return imageFromDataUrl(channel, imageSrc, maxImageBytes, parsedMeta);
+  if (lifted instanceof RelayError) throw lifted;
+  return imageFromDataUrl(channel, lifted ?? (imageSrc as string), maxImageBytes, parsedMeta);
 }

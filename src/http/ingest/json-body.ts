@@ -1,71 +1,86 @@
-import type { FastifyBodyParser, FastifyRequest } from 'fastify';
-import { everyTextPiece } from '../../core/image/text-pieces.js';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyRequest } from 'fastify';
+import { RelayError } from '../../core/errors.js';
+import type { ParsedDataUrl } from '../../core/image/data-url.js';
+import { JsonImageBodyScanner } from '../../core/image/json-image-body.js';
 
-/** Marks the data: URL bytes lifted out of a body, for the route to pass on without copying them again. */
+/** Marks the data: URL lifted out of a body, for the route to take as it is. */
 const LIFTED_DATA_URL = Symbol('liftedDataUrl');
 
-const IMAGE_SRC_KEY = Buffer.from('"imageSrc"');
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-/** Anything a data: URL cannot hold unescaped in JSON: control characters and non-ASCII. */
-const NOT_PLAIN_ASCII = /[^\x20-\x7e]/;
+/** Bytes of a JSON body beside its image: the data: URL header, the channel, metadata (4 KiB), punctuation. */
+export const JSON_BODY_SLACK_BYTES = 64 * 1024;
 
 type StringParser = (request: FastifyRequest, body: string, done: (error: Error | null, value?: unknown) => void) => void;
+type Done = (error: Error | null, body?: unknown) => void;
 
-/** The bytes of the data: URL the parser lifted from this body, if it did. */
-export function liftedDataUrlText(body: unknown): Buffer | undefined {
-  return typeof body === 'object' && body !== null ? (body as { [LIFTED_DATA_URL]?: Buffer })[LIFTED_DATA_URL] : undefined;
+/** The data: URL the parser lifted from this body's top-level "imageSrc", or why it is not a valid one. */
+export function liftedDataUrl(body: unknown): ParsedDataUrl | RelayError | undefined {
+  return typeof body === 'object' && body !== null ? (body as { [LIFTED_DATA_URL]?: ParsedDataUrl | RelayError })[LIFTED_DATA_URL] : undefined;
 }
 
-/** Depth of the JSON structure at `end` (1: inside the top-level object), or -1 when `end` is inside a string. */
-function depthAt(body: Buffer, end: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < end; index++) {
-    const byte = body[index]!;
-    if (inString) {
-      if (byte === BACKSLASH) index += 1;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) inString = true;
-    else if (byte === 0x7b || byte === 0x5b) depth += 1;
-    else if (byte === 0x7d || byte === 0x5d) depth -= 1;
-  }
-  return inString ? -1 : depth;
+/** Node's own content-length mismatch, in the words Fastify uses for it. */
+function contentLengthMismatch(): Error {
+  return Object.assign(new Error('Request body size did not match Content-Length'), { statusCode: 400 });
 }
 
 /**
- * JSON bodies, parsed by Fastify's own safe parser, with one shortcut for the original API's shape: the
- * megabytes of a top-level `"imageSrc"` string are lifted out as bytes (checked to be plain ASCII with no escapes,
- * which any valid data: URL is) and the rest, now tiny, is parsed. This skips decoding the whole body as UTF-8 and
- * scanning it as JSON, most of a large publish's cost. Anything unusual takes the ordinary path.
+ * JSON bodies, read as they stream in (see JsonImageBodyScanner): the top-level "imageSrc" string goes straight
+ * from the socket's chunks to the data: URL checks and decoder, so a publish of megabytes is never one contiguous
+ * body nor one large string; the rest, a few hundred bytes, is parsed by Fastify's own safe parser (prototype
+ * poisoning refused). The body limit is the route's, counted as bytes arrive and checked against Content-Length
+ * first, so a too-large upload is refused with 413 while it streams in.
  */
-export function jsonBodyParser(parseString: StringParser): FastifyBodyParser<Buffer> {
-  return (request, body, done) => {
-    const fallback = (): void => parseString(request, body.toString('utf8'), done);
-    const key = body.indexOf(IMAGE_SRC_KEY);
-    if (key === -1 || depthAt(body, key) !== 1) return fallback();
-    let cursor = key + IMAGE_SRC_KEY.length;
-    while (body[cursor] === 0x20 || body[cursor] === 0x0a || body[cursor] === 0x0d || body[cursor] === 0x09) cursor += 1;
-    if (body[cursor] !== 0x3a) return fallback();
-    cursor += 1;
-    while (body[cursor] === 0x20 || body[cursor] === 0x0a || body[cursor] === 0x0d || body[cursor] === 0x09) cursor += 1;
-    if (body[cursor] !== QUOTE) return fallback();
-    const start = cursor + 1;
-    const end = body.indexOf(QUOTE, start);
-    if (end === -1) return fallback();
-    const backslash = body.indexOf(BACKSLASH, start);
-    if (backslash !== -1 && backslash < end) return fallback();
-    if (!everyTextPiece(body, start, end, (piece) => !NOT_PLAIN_ASCII.test(piece))) return fallback();
-    const rest = Buffer.concat([body.subarray(0, start), body.subarray(end)]);
-    if (rest.indexOf(IMAGE_SRC_KEY, start) !== -1) return fallback(); // a duplicate key: JSON.parse's rules decide
-    parseString(request, rest.toString('utf8'), (error, value) => {
-      if (error || typeof value !== 'object' || value === null || (value as { imageSrc?: unknown }).imageSrc !== '') {
-        return error ? done(error) : fallback();
-      }
-      // The string is made only if something asks for it; the routes take the bytes (liftedDataUrlText).
-      Object.defineProperty(value, 'imageSrc', { get: () => body.toString('latin1', start, end), enumerable: true, configurable: true });
-      Object.defineProperty(value, LIFTED_DATA_URL, { value: body.subarray(start, end), enumerable: false });
-      done(null, value);
+export function streamingJsonBodyParser(parseString: StringParser, maxImageBytes: number) {
+  return (request: FastifyRequest, payload: IncomingMessage, done: Done): void => {
+    const limit = request.routeOptions.bodyLimit ?? Infinity;
+    const contentLength = Number(request.headers['content-length']);
+    if (contentLength > limit) return done(new RelayError('image_too_large'));
+    const scanner = new JsonImageBodyScanner({
+      maxImageBytes,
+      maxRestBytes: JSON_BODY_SLACK_BYTES,
+      expectedBytes: Number.isFinite(contentLength) ? contentLength : undefined,
     });
+    let received = 0;
+    const stop = (error: Error | null): void => {
+      payload.removeListener('data', onData);
+      payload.removeListener('end', onEnd);
+      payload.removeListener('error', onEnd);
+      if (error) done(error);
+    };
+    const onData = (chunk: Buffer): void => {
+      received += chunk.length;
+      try {
+        if (received > limit) throw new RelayError('image_too_large');
+        scanner.push(chunk);
+      } catch (error) {
+        stop(error as Error);
+      }
+    };
+    const onEnd = (error?: Error & { statusCode?: number }): void => {
+      stop(null);
+      if (error) {
+        if (!(typeof error.statusCode === 'number' && error.statusCode >= 400)) error.statusCode = 400;
+        return done(error);
+      }
+      if (Number.isFinite(contentLength) && received !== contentLength) return done(contentLengthMismatch());
+      let scanned;
+      try {
+        scanned = scanner.end();
+      } catch (scanError) {
+        return done(scanError as Error);
+      }
+      parseString(request, scanned.rest, (parseError, value) => {
+        if (parseError) return done(parseError);
+        const lifted = scanned.imageSrc;
+        if (lifted !== undefined && typeof value === 'object' && value !== null && (value as { imageSrc?: unknown }).imageSrc === '') {
+          Object.defineProperty(value, LIFTED_DATA_URL, { value: lifted, enumerable: false });
+        }
+        done(null, value);
+      });
+    };
+    payload.on('data', onData);
+    payload.on('end', onEnd);
+    payload.on('error', onEnd);
+    payload.resume();
   };
 }

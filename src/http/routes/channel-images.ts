@@ -9,14 +9,14 @@ import { MAX_META_BYTES } from '../../core/image-meta.js';
 import { describeImage, type ImageDescription } from '../image-description.js';
 import { immutableCacheControl, latestCacheControl, sendImageOrVariant } from '../image-response.js';
 import { imageFromParsedBody, type IngestQuery } from '../ingest/image-body.js';
+import { JSON_BODY_SLACK_BYTES } from '../ingest/json-body.js';
 import { MAX_FILES_PER_REQUEST, publishMultipartImages } from '../ingest/multipart-images.js';
+import { sendJsonReply } from '../json-reply.js';
 import type { RelayContext } from '../relay-context.js';
 
 /** Images listed by `GET /channels/{channel}/images` unless `?limit=` says otherwise, and at most. */
 const HISTORY_PAGE_DEFAULT = 50;
 const HISTORY_PAGE_MAX = 1000;
-/** Room in a JSON body beside the base64 payload: header, metadata, JSON punctuation. */
-const JSON_BODY_SLACK_BYTES = 64 * 1024;
 
 interface ChannelParams {
   channel: string;
@@ -56,17 +56,17 @@ export const channelImageRoutes = (context: RelayContext) =>
     const ingest = async (
       request: FastifyRequest<{ Params: ChannelParams; Querystring: IngestQuery }>,
       reply: FastifyReply,
-    ): Promise<FastifyReply> => {
+    ): Promise<void> => {
       const channel = resolveChannelName(request.params.channel);
       requirePublish(request.grant, channel);
       if (request.isMultipart()) {
         const images = await publishMultipartImages(request, channel, config.maxImageBytes, (image) =>
           publishOne(request, image),
         );
-        return reply.code(201).header('location', images[0]!.url).send({ images });
+        return sendJsonReply(reply, 201, { images }, { location: images[0]!.url });
       }
       const description = await publishOne(request, imageFromParsedBody(request, channel, config.maxImageBytes));
-      return reply.code(201).header('location', description.url).send(description);
+      sendJsonReply(reply, 201, description, { location: description.url });
     };
     const bodyLimit = base64Length(config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
     const publishRoute = { bodyLimit, config: { rateLimit: {} } };

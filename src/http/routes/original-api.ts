@@ -4,14 +4,13 @@ import { resolveChannelName } from '../../core/channel-name.js';
 import { RelayError } from '../../core/errors.js';
 import { base64Length } from '../../core/image/data-url.js';
 import { imageFromDataUrl } from '../../core/image/ingest.js';
-import { liftedDataUrlText } from '../ingest/json-body.js';
+import { JSON_BODY_SLACK_BYTES, liftedDataUrl } from '../ingest/json-body.js';
+import { sendJsonReply } from '../json-reply.js';
 import type { RelayContext } from '../relay-context.js';
 import { serveEventStream } from '../serve-event-stream.js';
 
 /** The original design's reply, kept word for word so existing clients see what they always saw. */
 const RECEIVED_MESSAGE = 'Images received and accept successfully';
-/** Room in a JSON body beside the base64 payload: the data: URL header, the channel, JSON punctuation. */
-const JSON_BODY_SLACK_BYTES = 64 * 1024;
 
 interface ReceiveImageRoute {
   Body: unknown;
@@ -33,20 +32,22 @@ export const originalApiRoutes = (context: RelayContext) =>
     app.post<ReceiveImageRoute>('/receive-image', { bodyLimit, config: { rateLimit: {} } }, async (request, reply) => {
       const body = request.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RelayError('missing_image_src');
-      // Lifted bytes when the body parser took the shortcut; reading `imageSrc` would make a megabyte string.
-      const imageSrc = liftedDataUrlText(body) ?? (body as { imageSrc?: unknown }).imageSrc;
+      // The data: URL the body parser lifted out as it streamed in (see ingest/json-body.ts).
+      const lifted = liftedDataUrl(body);
+      const imageSrc = lifted ?? (body as { imageSrc?: unknown }).imageSrc;
       const bodyChannel = (body as { channel?: unknown }).channel;
-      if (typeof imageSrc !== 'string' && !Buffer.isBuffer(imageSrc)) throw new RelayError('missing_image_src');
+      if (lifted === undefined && typeof imageSrc !== 'string') throw new RelayError('missing_image_src');
       const channel = resolveChannelName(bodyChannel ?? request.query.channel);
       requirePublish(request.grant, channel);
 
-      const image = imageFromDataUrl(channel, imageSrc, context.config.maxImageBytes);
+      if (lifted instanceof RelayError) throw lifted;
+      const image = imageFromDataUrl(channel, lifted ?? (imageSrc as string), context.config.maxImageBytes);
       const { record, viewers } = await context.hub.publish(image);
       request.log.info(
         { channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers },
         'image published',
       );
-      return reply.code(200).send({ message: RECEIVED_MESSAGE, id: record.id, channel });
+      sendJsonReply(reply, 200, { message: RECEIVED_MESSAGE, id: record.id, channel });
     });
 
     app.get<SseImageRoute>('/sse-image', async (request, reply) => {
