@@ -27,12 +27,29 @@ export interface FanOutPlan {
   readonly minLatencyRate: number;
   /** ...and at least this many images, so that p99 has samples behind it. */
   readonly minLatencyPublishes: number;
+  /**
+   * The common case, a camera: cells with these viewer counts also publish `publishes` images at `perSecond` on
+   * every server, whatever the servers' saturated rates, for the p50 and p99 a camera's viewers see.
+   */
+  readonly cameraRate: { readonly viewerCounts: readonly number[]; readonly perSecond: number; readonly publishes: number };
 }
 
 export interface BenchPlan {
   readonly name: PlanName;
   readonly fanOut: FanOutPlan;
-  readonly ingest: { readonly imageBytes: number; readonly durationMs: number; readonly inFlight: number };
+  /**
+   * Ingest: every route a server has at `imageBytes`, and its data: URL and raw-body routes at `largeImageBytes`
+   * too (where the cost of large strings and of garbage collection shows), each for `durationMs` with
+   * `inFlight` publishes in flight, after `warmupMs` of the same unmeasured (so that the first route measured
+   * does not pay for compiling the code all routes share).
+   */
+  readonly ingest: {
+    readonly imageBytes: number;
+    readonly largeImageBytes: number;
+    readonly warmupMs: number;
+    readonly durationMs: number;
+    readonly inFlight: number;
+  };
   readonly idle: { readonly streams: number; readonly settleMs: number };
   readonly slowViewers: {
     readonly stalled: number;
@@ -80,8 +97,9 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
       maxLatencyRate: 100,
       minLatencyRate: 0.1,
       minLatencyPublishes: 4,
+      cameraRate: { viewerCounts: [1, 10], perSecond: 30, publishes: 150 },
     },
-    ingest: { imageBytes: 10 * KB, durationMs: 5_000, inFlight: 8 },
+    ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, warmupMs: 1_000, durationMs: 5_000, inFlight: 8 },
     idle: { streams: 10_000, settleMs: 1_000 },
     slowViewers: { stalled: 10, healthy: 100, imageBytes: 1 * MB, images: 40, perSecond: 4 },
     variants: { viewers: 100, imageBytes: 10 * KB, perSecond: 20, publishes: 200, encodesInFlight: 4 },
@@ -102,8 +120,9 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
       maxLatencyRate: 50,
       minLatencyRate: 0.5,
       minLatencyPublishes: 5,
+      cameraRate: { viewerCounts: [1, 10], perSecond: 30, publishes: 30 },
     },
-    ingest: { imageBytes: 10 * KB, durationMs: 500, inFlight: 8 },
+    ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, warmupMs: 200, durationMs: 500, inFlight: 8 },
     idle: { streams: 200, settleMs: 300 },
     slowViewers: { stalled: 2, healthy: 5, imageBytes: 1 * MB, images: 10, perSecond: 10 },
     variants: { viewers: 10, imageBytes: 10 * KB, perSecond: 20, publishes: 40, encodesInFlight: 4 },

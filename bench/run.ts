@@ -2,7 +2,8 @@
  * `npm run bench`: image-relay against nginx with nchan, a naive node:http relay and raw loopback TCP, side by
  * side in one run on this machine. Prints the tables; a full run also rewrites docs/BENCHMARKS.md.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -13,7 +14,7 @@ import { runIdleCells } from './cells/idle.js';
 import { runIngestCells } from './cells/ingest.js';
 import { runLoopbackCells } from './cells/loopback.js';
 import { runSlowViewerCells } from './cells/slow-viewers.js';
-import { runVariantContentionCell } from './cells/variant-contention.js';
+import { runVariantContentionCells } from './cells/variant-contention.js';
 import { describeMachine } from './machine.js';
 import { describeSource } from './source-version.js';
 import { PLANS, type BenchPlan } from './plan.js';
@@ -21,9 +22,9 @@ import { writeBenchmarksDoc } from './report/benchmarks-doc.js';
 import { findFailures } from './report/failures.js';
 import { renderConsoleReport } from './report/console-report.js';
 import type { BenchResults } from './report/results.js';
-import { SERVER_NAMES, type ServerLauncher, type ServerName } from './servers/bench-server.js';
+import { BASELINE, isImageRelay, SERVER_NAMES, shortName, type ServerLauncher, type ServerName } from './servers/bench-server.js';
 import { ChildProcesses } from './servers/child-processes.js';
-import { imageRelayLauncher } from './servers/image-relay.js';
+import { CURRENT_BUILD_ONLY_FLAGS, imageRelayLauncher, type RelayProfiling } from './servers/image-relay.js';
 import { naiveRelayLauncher } from './servers/naive.js';
 import { nchanLauncher } from './servers/nchan.js';
 
@@ -33,13 +34,20 @@ type CellName = (typeof CELL_NAMES)[number];
 /** File descriptors kept free beside the idle streams: listeners, publishers, logs, the other processes' pipes. */
 const SPARE_FILES = 1_000;
 
+/** Names for --servers: the baseline is `baseline` there. */
+const SERVER_OPTION_NAMES = SERVER_NAMES.map(shortName);
+
 const USAGE = `Usage: npm run bench -- [options]
 
   --tiny                 the seconds-long plan CI runs (writes nothing unless --write)
   --only <cells>         some of: ${CELL_NAMES.join(', ')} (comma-separated)
-  --servers <names>      some of: ${SERVER_NAMES.join(', ')}
+  --servers <names>      some of: ${SERVER_OPTION_NAMES.join(', ')} (baseline: only with --baseline)
+  --baseline <dir>       also run the image-relay built in another checkout (<dir>/dist/src/cli.js), as
+                         "${BASELINE}", wherever image-relay runs: before/after ratios from one run
   --write                write docs/BENCHMARKS.md even for --tiny or --only
-  --cpu-prof-dir <dir>   write a V8 CPU profile of each image-relay process there (node --cpu-prof)
+  --cpu-prof-dir <dir>   write a V8 CPU profile of each image-relay process under <dir>/<server>/ (node --cpu-prof)
+  --trace-gc-dir <dir>   run image-relay with node --trace-gc, save each process's trace as <dir>/<server>/<pid>.log
+                         and add a table of collections and pauses per measurement
 
 Environment: IMAGE_RELAY_REQUIRE_EXTERNALS=1 makes a missing nginx/nchan a failure instead of an empty column.
 `;
@@ -49,7 +57,9 @@ interface RunOptions {
   readonly cells: ReadonlySet<CellName>;
   readonly servers: ReadonlySet<ServerName>;
   readonly write: boolean;
-  readonly cpuProfileDir: string | undefined;
+  readonly profiling: RelayProfiling;
+  /** The root of the checkout whose build runs as the baseline. */
+  readonly baselineRoot: string | undefined;
 }
 
 function parseOptions(argv: string[]): RunOptions {
@@ -59,8 +69,10 @@ function parseOptions(argv: string[]): RunOptions {
       tiny: { type: 'boolean', default: false },
       only: { type: 'string' },
       servers: { type: 'string' },
+      baseline: { type: 'string' },
       write: { type: 'boolean', default: false },
       'cpu-prof-dir': { type: 'string' },
+      'trace-gc-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -69,26 +81,48 @@ function parseOptions(argv: string[]): RunOptions {
     process.exit(0);
   }
   const cells = pickList(values.only, CELL_NAMES, '--only');
-  const servers = pickList(values.servers, SERVER_NAMES, '--servers');
-  const complete = cells.size === CELL_NAMES.length && servers.size === SERVER_NAMES.length;
+  const baselineRoot = values.baseline === undefined ? undefined : resolve(values.baseline);
+  if (baselineRoot !== undefined && !existsSync(join(baselineRoot, 'dist', 'src', 'cli.js'))) {
+    fail(`--baseline ${values.baseline}: ${join(baselineRoot, 'dist', 'src', 'cli.js')} is missing (npm ci && npm run build there)`);
+  }
+  const servers = new Set(
+    [...pickList(values.servers, SERVER_OPTION_NAMES, '--servers')].map(
+      (option) => SERVER_NAMES[SERVER_OPTION_NAMES.indexOf(option)]!,
+    ),
+  );
+  if (baselineRoot === undefined) {
+    if (values.servers?.split(',').some((name) => name.trim() === 'baseline')) fail('--servers baseline needs --baseline <dir>');
+    servers.delete(BASELINE);
+  } else if (servers.has('image-relay')) {
+    // Wherever this build runs, the baseline runs beside it.
+    servers.add(BASELINE);
+  }
+  const everyServer = SERVER_NAMES.every((name) => name === BASELINE || servers.has(name));
+  const complete = cells.size === CELL_NAMES.length && everyServer;
   return {
     plan: values.tiny ? PLANS.tiny : PLANS.full,
     cells,
     servers,
     // Only a complete full run replaces the document; anything partial would drop tables from it.
     write: values.write || (!values.tiny && complete),
-    cpuProfileDir: values['cpu-prof-dir'],
+    profiling: {
+      cpuProfileDir: values['cpu-prof-dir'] === undefined ? undefined : resolve(values['cpu-prof-dir']),
+      traceGcDir: values['trace-gc-dir'] === undefined ? undefined : resolve(values['trace-gc-dir']),
+    },
+    baselineRoot,
   };
+}
+
+function fail(message: string): never {
+  process.stderr.write(`bench: ${message}\n\n${USAGE}`);
+  process.exit(2);
 }
 
 function pickList<Name extends string>(text: string | undefined, names: readonly Name[], flag: string): Set<Name> {
   if (text === undefined) return new Set(names);
   const picked = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
   const unknown = picked.filter((name) => !(names as readonly string[]).includes(name));
-  if (unknown.length > 0) {
-    process.stderr.write(`bench: ${flag} does not know ${unknown.join(', ')}\n\n${USAGE}`);
-    process.exit(2);
-  }
+  if (unknown.length > 0) fail(`${flag} does not know ${unknown.join(', ')}`);
   return new Set(picked as Name[]);
 }
 
@@ -110,8 +144,10 @@ async function main(children: ChildProcesses): Promise<number> {
   const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
   const requireExternals = process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1';
 
+  const { profiling, baselineRoot } = options;
   const allLaunchers: ServerLauncher[] = [
-    imageRelayLauncher(children, { repoRoot, cpuProfileDir: options.cpuProfileDir }),
+    imageRelayLauncher(children, { name: 'image-relay', repoRoot, profiling, extraFlags: CURRENT_BUILD_ONLY_FLAGS }),
+    ...(baselineRoot ? [imageRelayLauncher(children, { name: BASELINE, repoRoot: baselineRoot, profiling })] : []),
     nchanLauncher(children, Math.min(machine.openFiles ?? 20_000, 65_536)),
     naiveRelayLauncher(children),
   ];
@@ -150,9 +186,9 @@ async function main(children: ChildProcesses): Promise<number> {
   const ingest = await runs('ingest', () => runIngestCells(context));
   const idle = await runs('idle', () => runIdleCells(context));
   const slowViewers = await runs('slow-viewers', () => runSlowViewerCells(context));
-  const variants = await runs('variants', () => runVariantContentionCell(context, repoRoot));
-  const crossInstance = options.servers.has('image-relay')
-    ? await runs('cross-instance', () => runCrossInstanceCells(context, repoRoot))
+  const variants = await runs('variants', () => runVariantContentionCells(context, repoRoot));
+  const crossInstance = launchers.some((launcher) => isImageRelay(launcher.name))
+    ? await runs('cross-instance', () => runCrossInstanceCells(context))
     : undefined;
 
   const results: BenchResults = {
@@ -161,6 +197,7 @@ async function main(children: ChildProcesses): Promise<number> {
     durationMs: performance.now() - startTime,
     machine,
     source: describeSource(repoRoot),
+    baselineSource: baselineRoot ? (describeSource(baselineRoot) ?? `${baselineRoot} (not a git checkout)`) : undefined,
     servers: launchers.map((launcher) => ({ name: launcher.name, description: launcher.description })),
     skipped,
     notes,
@@ -178,7 +215,8 @@ async function main(children: ChildProcesses): Promise<number> {
     writeBenchmarksDoc(file, results);
     process.stderr.write(`bench: wrote ${file}\n`);
   }
-  if (options.cpuProfileDir) process.stderr.write(`bench: image-relay CPU profiles are in ${options.cpuProfileDir}\n`);
+  if (profiling.cpuProfileDir) process.stderr.write(`bench: image-relay CPU profiles are in ${profiling.cpuProfileDir}/<server>/\n`);
+  if (profiling.traceGcDir) process.stderr.write(`bench: image-relay GC traces are in ${profiling.traceGcDir}/<server>/<pid>.log\n`);
 
   const failures = findFailures(results);
   for (const failure of failures) process.stderr.write(`bench: FAILED ${failure}\n`);

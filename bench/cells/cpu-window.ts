@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { MeasurePhase } from '../load/jobs.js';
 import { cpuSeconds, machineCpu, totalCpuSeconds, type MachineCpu } from '../servers/cpu-time.js';
+import { gcDifference, type GcTotals, type GcTrace } from '../servers/gc-trace.js';
 
 /** CPU time the server and the load process used while a job measured, and the wall time it took. */
 export interface CpuUsage {
@@ -29,8 +30,16 @@ export function describeCpu(usage: CpuUsage | undefined): string {
   );
 }
 
+export interface WindowOptions {
+  /** The server's --trace-gc output, when it has one: the window also counts its collections. */
+  readonly gcTrace?: GcTrace | undefined;
+  /** What is measured, for the `#` lines written into that trace. */
+  readonly label?: string;
+}
+
 /**
- * Reads CPU times when a job's measurement starts and ends (the load process marks both). A server near one
+ * Reads CPU times (and, with a GC trace, the server's garbage collections) when a job's measurement starts and
+ * ends (the load process marks both). A server near one
  * core was the limit of its own figures; a load process near one core means the viewers or publishers were.
  * CPU time per unit of work also stays comparable when something else on the machine takes CPU, which
  * throughput does not.
@@ -38,10 +47,21 @@ export function describeCpu(usage: CpuUsage | undefined): string {
 export class CpuWindow {
   private start: { wall: number; server: number; load: number; machine: MachineCpu } | undefined;
   private measured: CpuUsage | undefined;
+  private gcAtStart: GcTotals | undefined;
+  private gcMeasured: GcTotals | undefined;
 
-  constructor(private readonly serverPids: () => readonly number[]) {}
+  constructor(
+    private readonly serverPids: () => readonly number[],
+    private readonly options: WindowOptions = {},
+  ) {}
 
   readonly onMark = (phase: MeasurePhase, loadPid: number): void => {
+    const { gcTrace, label } = this.options;
+    if (gcTrace) {
+      gcTrace.note(`${phase} ${label ?? ''}`.trim());
+      if (phase === 'measuring') this.gcAtStart = gcTrace.current;
+      else if (this.gcAtStart) this.gcMeasured = gcDifference(gcTrace.current, this.gcAtStart);
+    }
     const now = {
       wall: performance.now(),
       server: totalCpuSeconds(this.serverPids()),
@@ -65,5 +85,10 @@ export class CpuWindow {
 
   get usage(): CpuUsage | undefined {
     return this.measured;
+  }
+
+  /** The server's collections while measuring; undefined without a GC trace. */
+  get gc(): GcTotals | undefined {
+    return this.gcMeasured;
   }
 }

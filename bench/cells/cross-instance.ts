@@ -1,7 +1,8 @@
 import type { FanOutJob } from '../load/jobs.js';
 import { runLoadJob } from '../load/load-process.js';
 import type { BenchServer } from '../servers/bench-server.js';
-import { imageRelayLauncher } from '../servers/image-relay.js';
+import type { ServerName } from '../servers/bench-server.js';
+import { isImageRelayLauncher, type ImageRelayLauncher } from '../servers/image-relay.js';
 import { redisUnavailable, startBenchRedis, type BenchRedis } from '../servers/redis.js';
 import { attempt, type CellContext, type Outcome } from './cell-context.js';
 import { CpuWindow, describeCpu } from './cpu-window.js';
@@ -12,6 +13,8 @@ export const DEPLOYMENTS = ['1 instance, in memory', '1 instance on Redis', '3 i
 export type Deployment = (typeof DEPLOYMENTS)[number];
 
 export interface CrossInstanceRow {
+  /** Which build of image-relay (this one or the baseline). */
+  readonly server: ServerName;
   readonly viewers: number;
   readonly imageBytes: number;
   readonly deployment: Deployment;
@@ -30,9 +33,9 @@ const MAX_PUBLISHES = 400;
 /**
  * Scale-out: image-relay alone in memory, alone on Redis, and as three instances on one Redis with the publisher
  * on the first and the viewers spread evenly over all three, each saturated as in fan-out. Its CPU column counts
- * every relay process and Redis.
+ * every relay process and Redis. Each build of image-relay in the run (this one, a baseline) in turn.
  */
-export async function runCrossInstanceCells(context: CellContext, repoRoot: string): Promise<CrossInstanceCells> {
+export async function runCrossInstanceCells(context: CellContext): Promise<CrossInstanceCells> {
   const unavailable = redisUnavailable();
   if (unavailable) {
     if (process.env.IMAGE_RELAY_REQUIRE_EXTERNALS === '1') throw new Error(`cross-instance: ${unavailable}`);
@@ -40,32 +43,38 @@ export async function runCrossInstanceCells(context: CellContext, repoRoot: stri
     return { unavailable, rows: [] };
   }
   const rows: CrossInstanceRow[] = [];
-  for (const deployment of DEPLOYMENTS) {
-    let redis: BenchRedis | undefined;
-    const relays: BenchServer[] = [];
-    try {
-      const outcome = await attempt(async () => {
-        if (deployment !== '1 instance, in memory') redis = await startBenchRedis(context.children);
-        const extraFlags = redis ? ['--redis-url', redis.url] : [];
-        const launcher = imageRelayLauncher(context.children, { repoRoot, cpuProfileDir: undefined, extraFlags });
-        const count = deployment === '3 instances on Redis' ? 3 : 1;
-        for (let index = 0; index < count; index++) relays.push(await launcher.start());
-      });
-      for (const viewers of context.plan.crossInstance.viewerCounts) {
-        for (const imageBytes of context.plan.crossInstance.imageSizes) {
-          const measured: Outcome<FanOutMeasurement> = outcome.ok
-            ? await attempt(() => runJob(context, relays, redis, viewers, imageBytes))
-            : outcome;
-          rows.push({ viewers, imageBytes, deployment, outcome: measured });
-          report(context, `cross-instance ${viewers} viewers × ${imageBytes / 1000} kB, ${deployment}`, measured);
-        }
-      }
-    } finally {
-      for (const relay of relays) await relay.stop();
-      await redis?.stop();
-    }
+  for (const relay of context.launchers.filter(isImageRelayLauncher)) {
+    for (const deployment of DEPLOYMENTS) rows.push(...(await runDeployment(context, relay, deployment)));
   }
   return { unavailable: undefined, rows };
+}
+
+async function runDeployment(context: CellContext, relay: ImageRelayLauncher, deployment: Deployment): Promise<CrossInstanceRow[]> {
+  const rows: CrossInstanceRow[] = [];
+  let redis: BenchRedis | undefined;
+  const instances: BenchServer[] = [];
+  try {
+    const outcome = await attempt(async () => {
+      if (deployment !== '1 instance, in memory') redis = await startBenchRedis(context.children);
+      const launcher = relay.withFlags(redis ? ['--redis-url', redis.url] : []);
+      if (!launcher) throw new Error(`${relay.name} has no --redis-url`);
+      const count = deployment === '3 instances on Redis' ? 3 : 1;
+      for (let index = 0; index < count; index++) instances.push(await launcher.start());
+    });
+    for (const viewers of context.plan.crossInstance.viewerCounts) {
+      for (const imageBytes of context.plan.crossInstance.imageSizes) {
+        const measured: Outcome<FanOutMeasurement> = outcome.ok
+          ? await attempt(() => runJob(context, instances, redis, viewers, imageBytes))
+          : outcome;
+        rows.push({ server: relay.name, viewers, imageBytes, deployment, outcome: measured });
+        report(context, `cross-instance ${relay.name}, ${viewers} viewers × ${imageBytes / 1000} kB, ${deployment}`, measured);
+      }
+    }
+  } finally {
+    for (const instance of instances) await instance.stop();
+    await redis?.stop();
+  }
+  return rows;
 }
 
 async function runJob(

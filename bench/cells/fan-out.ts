@@ -2,6 +2,7 @@ import { DATA_URL_HEADER, VARYING_PREFIX_BASE64_CHARS, VARYING_PREFIX_BYTES } fr
 import type { FanOutJob, FanOutResult } from '../load/jobs.js';
 import { runLoadJob } from '../load/load-process.js';
 import type { ServerName } from '../servers/bench-server.js';
+import type { GcTotals } from '../servers/gc-trace.js';
 import { CpuWindow, describeCpu, type CpuUsage } from './cpu-window.js';
 import { attempt, ServerInstance, type CellContext, type Outcome, type PerServer } from './cell-context.js';
 
@@ -9,6 +10,8 @@ import { attempt, ServerInstance, type CellContext, type Outcome, type PerServer
 export interface FanOutMeasurement {
   readonly result: FanOutResult;
   readonly cpu: CpuUsage | undefined;
+  /** The server's garbage collections meanwhile, when traced (--trace-gc-dir). */
+  readonly gc?: GcTotals | undefined;
 }
 
 export interface FanOutCell {
@@ -22,6 +25,10 @@ export interface FanOutCell {
   /** Images per second for the latency runs; undefined when no server saturated successfully. */
   readonly latencyRate: number | undefined;
   readonly latency: PerServer<FanOutMeasurement>;
+  /** The camera's rate (plan.fanOut.cameraRate) when this cell has one of its viewer counts, else undefined. */
+  readonly cameraRate: number | undefined;
+  /** Latency at the camera's rate, per server; empty when the cell has none. */
+  readonly cameraLatency: PerServer<FanOutMeasurement>;
 }
 
 /** Images per second each viewer received at saturation: the rate a server sustains for this cell. */
@@ -37,7 +44,8 @@ function dataUrlBytes(imageBytes: number): number {
 /**
  * Fan-out: viewers × image size. Every server stays up for the whole suite (one instance each, idle while
  * another is measured), so a cell's saturation runs come first and its latency runs can use a rate below the
- * slowest server's saturation: half of it, clamped to the plan's range.
+ * slowest server's saturation: half of it, clamped to the plan's range. Cells of the common case (1 and 10
+ * viewers) then measure latency once more at a camera's fixed rate, the same for every cell.
  */
 export async function runFanOutCells(context: CellContext): Promise<FanOutCell[]> {
   const plan = context.plan.fanOut;
@@ -93,7 +101,20 @@ async function runCell(
       report(context, `fan-out ${label}, ${latencyRate}/s`, instance.name, latency[instance.name]!);
     }
   }
-  return { viewers, imageBytes, maxPublishes, saturation, slowestRate, latencyRate, latency };
+  const camera = plan.cameraRate;
+  const cameraRate = camera.viewerCounts.includes(viewers) ? camera.perSecond : undefined;
+  const cameraLatency: PerServer<FanOutMeasurement> = {};
+  if (cameraRate !== undefined) {
+    for (const instance of instances) {
+      cameraLatency[instance.name] = await runJob(context, instance, viewers, imageBytes, {
+        kind: 'rate',
+        perSecond: cameraRate,
+        publishes: camera.publishes,
+      });
+      report(context, `fan-out ${label}, camera ${cameraRate}/s`, instance.name, cameraLatency[instance.name]!);
+    }
+  }
+  return { viewers, imageBytes, maxPublishes, saturation, slowestRate, latencyRate, latency, cameraRate, cameraLatency };
 }
 
 async function runJob(
@@ -105,7 +126,8 @@ async function runJob(
 ): Promise<Outcome<FanOutMeasurement>> {
   const outcome = await attempt(async () => {
     const server = await instance.get();
-    const cpuWindow = new CpuWindow(() => server.pids());
+    const what = load.kind === 'saturate' ? 'saturation' : `${load.perSecond}/s`;
+    const cpuWindow = new CpuWindow(() => server.pids(), { gcTrace: server.gcTrace, label: `fan-out ${viewers} × ${imageBytes / 1000} kB, ${what}` });
     const channel = context.nextChannel(`fan-out-${viewers}-${imageBytes}`);
     const job: FanOutJob = {
       kind: 'fan-out',
@@ -121,7 +143,7 @@ async function runJob(
       timeoutMs: context.plan.jobTimeoutMs,
       onMark: cpuWindow.onMark,
     });
-    return { result, cpu: cpuWindow.usage };
+    return { result, cpu: cpuWindow.usage, gc: cpuWindow.gc };
   });
   return outcome.ok ? outcome : { ok: false, error: instance.explain(outcome.error) };
 }

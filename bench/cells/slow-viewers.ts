@@ -1,5 +1,6 @@
 import type { FanOutResult } from '../load/jobs.js';
 import { runLoadJob } from '../load/load-process.js';
+import type { GcTotals } from '../servers/gc-trace.js';
 import { RssSampler, totalRssBytes } from '../servers/memory.js';
 import { CpuWindow, type CpuUsage } from './cpu-window.js';
 import { eachFreshServer, type CellContext, type PerServer } from './cell-context.js';
@@ -9,6 +10,8 @@ export interface SlowViewersMeasurement {
   readonly rssBeforeBytes: number;
   readonly peakRssBytes: number;
   readonly cpu: CpuUsage | undefined;
+  /** The server's garbage collections meanwhile, when traced (--trace-gc-dir). */
+  readonly gc?: GcTotals | undefined;
 }
 
 /**
@@ -22,7 +25,7 @@ export async function runSlowViewerCells(context: CellContext): Promise<PerServe
     const channel = context.nextChannel('slow');
     const rssBeforeBytes = totalRssBytes(server.pids());
     const sampler = new RssSampler(() => server.pids());
-    const cpuWindow = new CpuWindow(() => server.pids());
+    const cpuWindow = new CpuWindow(() => server.pids(), { gcTrace: server.gcTrace, label: 'slow viewers' });
     sampler.start();
     try {
       const load = await runLoadJob(
@@ -39,7 +42,7 @@ export async function runSlowViewerCells(context: CellContext): Promise<PerServe
         },
         { timeoutMs: context.plan.jobTimeoutMs, onMark: cpuWindow.onMark },
       );
-      return { load, rssBeforeBytes, peakRssBytes: sampler.stop(), cpu: cpuWindow.usage };
+      return { load, rssBeforeBytes, peakRssBytes: sampler.stop(), cpu: cpuWindow.usage, gc: cpuWindow.gc };
     } finally {
       sampler.stop();
     }

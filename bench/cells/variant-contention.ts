@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FanOutJob, FanOutResult } from '../load/jobs.js';
 import { runLoadJob } from '../load/load-process.js';
-import type { BenchServer } from '../servers/bench-server.js';
-import { attempt, ServerInstance, type CellContext, type Outcome } from './cell-context.js';
+import { isImageRelay, type BenchServer } from '../servers/bench-server.js';
+import { attempt, ServerInstance, type CellContext, type PerServer } from './cell-context.js';
 
 /** A 12-megapixel camera-like JPEG from the test fixtures: what a phone or a security camera sends. */
 const LARGE_IMAGE = 'test/fixtures/images/photo-like-4000x3000.jpg';
@@ -34,49 +34,56 @@ export interface VariantContentionMeasurement {
 /**
  * Event delivery while large variants encode: viewers of one channel are measured as in the latency cell, once
  * with nothing else going on and once while other clients keep `encodesInFlight` requests for large variants
- * of a 12-megapixel JPEG open (more than the relay's encoders, so its limiter is always full). image-relay only:
- * the other servers have no variants.
+ * of a 12-megapixel JPEG open (more than the relay's encoders, so its limiter is always full). image-relay's
+ * builds only (this one and a baseline): the other servers have no variants.
  */
-export async function runVariantContentionCell(
+export async function runVariantContentionCells(
   context: CellContext,
   repoRoot: string,
-): Promise<Outcome<VariantContentionMeasurement> | undefined> {
-  const launcher = context.launchers.find((candidate) => candidate.name === 'image-relay');
-  if (!launcher) return undefined;
-  const plan = context.plan.variants;
-  const instance = new ServerInstance(launcher);
-  const outcome = await attempt(async () => {
-    const server = await instance.get();
-    const job = (channel: string): FanOutJob => ({
-      kind: 'fan-out',
-      publish: server.publishRoute(channel),
-      stream: server.streamRoute(channel),
-      viewers: plan.viewers,
-      stalledViewers: 0,
-      imageBytes: plan.imageBytes,
-      load: { kind: 'rate', perSecond: plan.perSecond, publishes: plan.publishes },
-      drainMs: context.plan.fanOut.drainMs,
-    });
-    const run = (channel: string): Promise<FanOutResult> =>
-      runLoadJob(context.children, job(channel), { timeoutMs: context.plan.jobTimeoutMs });
+): Promise<PerServer<VariantContentionMeasurement> | undefined> {
+  const relays = context.launchers.filter((candidate) => isImageRelay(candidate.name));
+  if (relays.length === 0) return undefined;
+  const largeImage = readFileSync(join(repoRoot, LARGE_IMAGE));
+  const results: PerServer<VariantContentionMeasurement> = {};
+  for (const launcher of relays) {
+    const instance = new ServerInstance(launcher);
+    const outcome = await attempt(() => measure(context, instance, largeImage));
+    await instance.stop();
+    const text = outcome.ok
+      ? `p99 ${outcome.value.quiet.load.latency?.p99Ms.toFixed(1)} ms quiet, ${outcome.value.encoding.load.latency?.p99Ms.toFixed(1)} ms with ${outcome.value.encoding.encodes} encodes`
+      : `FAILED: ${outcome.error.split('\n')[0]}`;
+    context.progress(`variants, ${launcher.name}: ${text}`);
+    results[launcher.name] = outcome.ok ? outcome : { ok: false, error: instance.explain(outcome.error) };
+  }
+  return results;
+}
 
-    const quiet: VariantPhase = { load: await run(context.nextChannel('variants-quiet')), encodes: 0, refused: 0 };
-    const imageUrl = await publishLargeImage(server, context.nextChannel('variants-large'), readFileSync(join(repoRoot, LARGE_IMAGE)));
-    const encoder = new VariantLoad(imageUrl, plan.encodesInFlight);
-    let load: FanOutResult;
-    try {
-      load = await run(context.nextChannel('variants-busy'));
-    } finally {
-      await encoder.stop();
-    }
-    return { quiet, encoding: { load, encodes: encoder.encoded, refused: encoder.refused } };
+async function measure(context: CellContext, instance: ServerInstance, largeImage: Buffer): Promise<VariantContentionMeasurement> {
+  const plan = context.plan.variants;
+  const server = await instance.get();
+  const job = (channel: string): FanOutJob => ({
+    kind: 'fan-out',
+    publish: server.publishRoute(channel),
+    stream: server.streamRoute(channel),
+    viewers: plan.viewers,
+    stalledViewers: 0,
+    imageBytes: plan.imageBytes,
+    load: { kind: 'rate', perSecond: plan.perSecond, publishes: plan.publishes },
+    drainMs: context.plan.fanOut.drainMs,
   });
-  await instance.stop();
-  const text = outcome.ok
-    ? `p99 ${outcome.value.quiet.load.latency?.p99Ms.toFixed(1)} ms quiet, ${outcome.value.encoding.load.latency?.p99Ms.toFixed(1)} ms with ${outcome.value.encoding.encodes} encodes`
-    : `FAILED: ${outcome.error.split('\n')[0]}`;
-  context.progress(`variants, image-relay: ${text}`);
-  return outcome.ok ? outcome : { ok: false, error: instance.explain(outcome.error) };
+  const run = (channel: string): Promise<FanOutResult> =>
+    runLoadJob(context.children, job(channel), { timeoutMs: context.plan.jobTimeoutMs });
+
+  const quiet: VariantPhase = { load: await run(context.nextChannel('variants-quiet')), encodes: 0, refused: 0 };
+  const imageUrl = await publishLargeImage(server, context.nextChannel('variants-large'), largeImage);
+  const encoder = new VariantLoad(imageUrl, plan.encodesInFlight);
+  let load: FanOutResult;
+  try {
+    load = await run(context.nextChannel('variants-busy'));
+  } finally {
+    await encoder.stop();
+  }
+  return { quiet, encoding: { load, encodes: encoder.encoded, refused: encoder.refused } };
 }
 
 async function publishLargeImage(server: BenchServer, channel: string, bytes: Buffer): Promise<string> {

@@ -9,13 +9,16 @@ export interface Endpoint {
 }
 
 /**
- * How a server takes an image: `json-data-url` is `{"imageSrc": "data:...", "channel": ...}` (image-relay's and the
- * naive relay's /receive-image); `data-url-body` is the data: URL text as the whole body (nchan publishes the body
- * verbatim, so its viewers get the same text); `png-body` is the raw image bytes.
+ * How a server takes an image: `json-data-url` is `{"channel": ..., "imageSrc": "data:..."}` (image-relay's and the
+ * naive relay's /receive-image); `json-image-src` is `{"imageSrc": "data:..."}` with the channel in the path;
+ * `data-url-body` is the data: URL text as the whole body (nchan publishes the body verbatim, so its viewers get
+ * the same text); `png-body` is the raw image bytes; `multipart-file` is a multipart/form-data body of one file
+ * part holding them (what `curl -F image=@photo.png` sends).
  */
-export type PublishFormat = 'json-data-url' | 'data-url-body' | 'png-body';
+export type PublishFormat = 'json-data-url' | 'json-image-src' | 'data-url-body' | 'png-body' | 'multipart-file';
 
 export interface PublishRoute extends Endpoint {
+  readonly method: 'POST' | 'PUT';
   readonly path: string;
   readonly format: PublishFormat;
   /** Written into JSON bodies. */
@@ -88,6 +91,8 @@ export interface IngestJob {
   readonly kind: 'ingest';
   readonly publish: PublishRoute;
   readonly imageBytes: number;
+  /** Publishing as in the measurement, before it: not counted. */
+  readonly warmupMs: number;
   readonly durationMs: number;
   readonly inFlight: number;
 }

@@ -15,7 +15,7 @@ export function measureContention(results: BenchResults): Contention | undefined
     if (usage && usage.wallSeconds > 0) usages.push(usage);
   };
   for (const cell of results.fanOut ?? []) {
-    for (const outcome of [...Object.values(cell.saturation), ...Object.values(cell.latency)]) {
+    for (const outcome of [...Object.values(cell.saturation), ...Object.values(cell.latency), ...Object.values(cell.cameraLatency)]) {
       if (outcome.ok) add(outcome.value.cpu);
     }
   }

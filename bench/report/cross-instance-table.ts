@@ -11,13 +11,18 @@ export function crossInstanceTable(results: BenchResults): Table | undefined {
     row.outcome.ok ? megabytesPerSecond(row.outcome.value.result.payloadBytes, row.outcome.value.result.elapsedMs) : undefined;
   const rows = cells.rows.map((row) => {
     const label = `${row.viewers} × ${size(row.imageBytes)}`;
-    if (!row.outcome.ok) return [label, row.deployment, FAILED, '–', '–', '–'];
+    if (!row.outcome.ok) return [label, row.server, row.deployment, FAILED, '–', '–', '–'];
     const { result, cpu } = row.outcome.value;
     const inMemory = cells.rows.find(
-      (other) => other.viewers === row.viewers && other.imageBytes === row.imageBytes && other.deployment === '1 instance, in memory',
+      (other) =>
+        other.server === row.server &&
+        other.viewers === row.viewers &&
+        other.imageBytes === row.imageBytes &&
+        other.deployment === '1 instance, in memory',
     );
     return [
       label,
+      row.server,
       row.deployment,
       decimal(rate(row)!),
       decimal(imagesPerSecondPerViewer(result, row.viewers)),
@@ -27,7 +32,7 @@ export function crossInstanceTable(results: BenchResults): Table | undefined {
   });
   return {
     title: 'Scale-out: publish on one instance, viewers spread over three on one Redis, beside one instance',
-    columns: ['viewers × image', 'deployment', 'MB/s delivered', 'images/s per viewer', 'this / 1 in memory', 'CPU relays+Redis / load / softirq / other'],
+    columns: ['viewers × image', 'server', 'deployment', 'MB/s delivered', 'images/s per viewer', 'this / 1 in memory', 'CPU relays+Redis / load / softirq / other'],
     rows,
     notes: [
       cells.unavailable ? `Not measured: ${cells.unavailable}.` : 'Saturating publishes, as in fan-out; every relay process and Redis run on the same cores as the load.',

@@ -1,9 +1,11 @@
-import { imagesPerSecondPerViewer, type FanOutMeasurement } from '../cells/fan-out.js';
+import type { Outcome } from '../cells/cell-context.js';
+import { imagesPerSecondPerViewer, type FanOutCell, type FanOutMeasurement } from '../cells/fan-out.js';
 import type { FanOutResult } from '../load/jobs.js';
-import type { ServerName } from '../servers/bench-server.js';
+import { BASELINE, shortName, type ServerName } from '../servers/bench-server.js';
 import { decimal, megabytesPerSecond, percent, ratio, size } from './format.js';
 import type { BenchResults } from './results.js';
 import { cpuText, FAILED, loopbackMegabytes, serverNames, valueOf, type Table } from './table-kit.js';
+import { TARGETS, targetMark } from './targets.js';
 
 /** Marks a figure measured while viewers were still receiving when the cell stopped waiting. */
 const BACKLOG_MARK = ' †';
@@ -47,7 +49,7 @@ export function saturationTable(results: BenchResults): Table | undefined {
       'image',
       ...names,
       'raw loopback',
-      ...(relayMeasured ? [...others.map((name) => `image-relay / ${name}`), 'image-relay / loopback'] : []),
+      ...(relayMeasured ? [...others.map((name) => `image-relay / ${shortName(name)}`), 'image-relay / loopback'] : []),
     ],
     rows,
     notes: [
@@ -112,12 +114,51 @@ export function efficiencyTable(results: BenchResults): Table | undefined {
   });
   return {
     title: 'Fan-out at saturation: MB delivered per CPU-second of the server',
-    columns: ['viewers', 'image', ...names, ...(relayMeasured ? others.map((name) => `image-relay / ${name}`) : [])],
+    columns: ['viewers', 'image', ...names, ...(relayMeasured ? others.map((name) => `image-relay / ${shortName(name)}`) : [])],
     rows,
     notes: [
       'The same bytes divided by the server’s own CPU time (user + system, /proc/<pid>/stat): unlike MB/s it does not drop when the load process or another program takes the CPU, so it is the steadier comparison on a shared machine.',
     ],
   };
+}
+
+/** "p50 / p99" in ms, with the share of images × viewers that arrived when some did not. */
+export function latencyText(outcome: Outcome<FanOutMeasurement> | undefined, viewers: number): string {
+  if (!outcome) return '–';
+  if (!outcome.ok) return FAILED;
+  const { result } = outcome.value;
+  if (!result.latency) return 'no samples';
+  const latency = result.latency;
+  const share = result.events / Math.max(1, result.published * viewers);
+  return `${decimal(latency.p50Ms)} / ${decimal(latency.p99Ms)}${share < 0.995 ? ` (${percent(share)})` : ''}`;
+}
+
+export function p99Of(outcome: Outcome<FanOutMeasurement> | undefined): number | undefined {
+  return valueOf(outcome)?.result.latency?.p99Ms;
+}
+
+/** One p99 over another (image-relay's over nchan's). */
+export function p99Ratio(
+  mine: Outcome<FanOutMeasurement> | undefined,
+  theirs: Outcome<FanOutMeasurement> | undefined,
+): number | undefined {
+  const [a, b] = [p99Of(mine), p99Of(theirs)];
+  return a !== undefined && b !== undefined && b > 0 ? a / b : undefined;
+}
+
+/** "✓ 0.85×": the p99 target's mark and image-relay's p99 over nchan's. */
+export function p99TargetText(
+  mine: Outcome<FanOutMeasurement> | undefined,
+  theirs: Outcome<FanOutMeasurement> | undefined,
+): string {
+  const value = p99Ratio(mine, theirs);
+  return value === undefined ? '–' : `${targetMark(value <= TARGETS.p99OverNchan)} ${decimal(value)}×`;
+}
+
+/** Delivered MB/s of one server's saturation run in a cell. */
+export function saturationMegabytes(cell: FanOutCell, name: ServerName): number | undefined {
+  const measurement = valueOf(cell.saturation[name]);
+  return measurement ? fanOutMegabytes(measurement.result) : undefined;
 }
 
 export function latencyTable(results: BenchResults): Table | undefined {
@@ -130,27 +171,30 @@ export function latencyTable(results: BenchResults): Table | undefined {
     anyAboveSaturation ||= above;
     return `${decimal(cell.latencyRate)}/s${above ? ' ‡' : ''}`;
   };
+  const judged = names.includes('image-relay') && names.includes('nchan');
+  const withBaseline = names.includes('image-relay') && names.includes(BASELINE);
   const rows = results.fanOut.map((cell) => [
     String(cell.viewers),
     size(cell.imageBytes),
     rateText(cell),
-    ...names.map((name) => {
-      const outcome = cell.latency[name];
-      if (!outcome) return '–';
-      if (!outcome.ok) return FAILED;
-      const { result } = outcome.value;
-      if (!result.latency) return 'no samples';
-      const latency = result.latency;
-      const share = result.events / Math.max(1, result.published * cell.viewers);
-      return `${decimal(latency.p50Ms)} / ${decimal(latency.p99Ms)}${share < 0.995 ? ` (${percent(share)})` : ''}`;
-    }),
+    ...names.map((name) => latencyText(cell.latency[name], cell.viewers)),
+    ...(judged ? [p99TargetText(cell.latency['image-relay'], cell.latency.nchan)] : []),
+    ...(withBaseline ? [ratio(p99Of(cell.latency['image-relay']), p99Of(cell.latency[BASELINE]))] : []),
   ]);
   return {
     title: 'Fan-out latency at a fixed rate: publish-to-receive p50 / p99, ms',
-    columns: ['viewers', 'image', 'rate', ...names],
+    columns: [
+      'viewers',
+      'image',
+      'rate',
+      ...names,
+      ...(judged ? ['p99 ≤ nchan'] : []),
+      ...(withBaseline ? ['p99 image-relay / baseline'] : []),
+    ],
     rows,
     notes: [
       'The rate is half the slowest server’s saturated image rate for that cell (bounded to the plan’s range), so every server is below saturation. Latency runs from the publish request’s start to the last byte of the event at each viewer; a share in brackets is the part of images × viewers that arrived.',
+      ...(judged ? ['p99 ≤ nchan: the target, with image-relay’s p99 over nchan’s.'] : []),
       ...(anyAboveSaturation ? ['‡ the plan’s lowest rate is above the slowest server’s saturated rate here: that server’s latency includes queueing.'] : []),
     ],
   };

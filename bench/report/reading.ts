@@ -1,9 +1,13 @@
 import type { FanOutCell } from '../cells/fan-out.js';
-import type { ServerName } from '../servers/bench-server.js';
+import { idleStreamBytes } from '../cells/idle.js';
+import { shortName, type ServerName } from '../servers/bench-server.js';
 import { DISTURBED_CORES, measureContention } from './contention.js';
 import { decimal, percent, size } from './format.js';
 import type { BenchResults } from './results.js';
 import { fanOutEfficiency, fanOutMegabytes } from './fan-out-tables.js';
+import { readGc } from './gc-table.js';
+import { BODIES, cpuMicrosPerPublish } from './ingest-table.js';
+import { readTargetsAndCommonCase } from './reading-targets.js';
 import { loopbackMegabytes } from './table-kit.js';
 
 /**
@@ -13,11 +17,13 @@ import { loopbackMegabytes } from './table-kit.js';
 export function readResults(results: BenchResults): string[] {
   return [
     ...readContention(results),
+    ...readTargetsAndCommonCase(results),
     ...readThroughput(results),
     ...readLatency(results),
     ...readIngest(results),
     ...readIdle(results),
     ...readSlowViewers(results),
+    ...readGc(results),
   ];
 }
 
@@ -30,7 +36,9 @@ function readThroughput(results: BenchResults): string[] {
   const cells = results.fanOut ?? [];
   if (cells.length === 0) return [];
   const lines: string[] = [];
-  for (const other of ['nchan', 'naive'] as const) {
+  // The baseline first: with --baseline, what a change bought is the first thing to read.
+  const rivals = results.servers.map((server) => server.name).filter((name) => name !== 'image-relay');
+  for (const other of rivals) {
     const ratios = cells
       .map((cell) => [megabytes(cell, 'image-relay'), megabytes(cell, other)] as const)
       .filter((pair): pair is readonly [number, number] => pair[0] !== undefined && pair[1] !== undefined && pair[1] > 0)
@@ -39,11 +47,11 @@ function readThroughput(results: BenchResults): string[] {
     const ahead = ratios.filter((value) => value >= 1).length;
     lines.push(
       `Throughput against ${other}: image-relay delivered more MB/s in ${ahead} of ${ratios.length} fan-out cells ` +
-        `(image-relay / ${other} from ${decimal(Math.min(...ratios))}× to ${decimal(Math.max(...ratios))}×, ` +
+        `(image-relay / ${shortName(other)} from ${decimal(Math.min(...ratios))}× to ${decimal(Math.max(...ratios))}×, ` +
         `geometric mean ${decimal(geometricMean(ratios))}×).`,
     );
   }
-  for (const other of ['nchan', 'naive'] as const) {
+  for (const other of rivals) {
     const ratios = cells
       .map((cell) => {
         const relay = cell.saturation['image-relay'];
@@ -115,25 +123,37 @@ function readLatency(results: BenchResults): string[] {
 }
 
 function readIngest(results: BenchResults): string[] {
-  const rates = (results.ingest ?? [])
-    .filter((row) => row.outcome.ok && !row.outcome.value.result.unavailable)
-    .map((row) => {
-      const value = row.outcome.ok ? row.outcome.value.result : undefined;
-      return `${row.server} ${row.route === 'png-body' ? '(raw body) ' : ''}${row.dataDir ? '(--data-dir) ' : ''}${decimal(value ? (value.published / value.elapsedMs) * 1000 : 0)}/s`;
+  const rows = results.ingest ?? [];
+  const sizes = [...new Set(rows.map((row) => row.imageBytes))].sort((a, b) => a - b);
+  const bySize = sizes.flatMap((imageBytes) => {
+    const servers = results.servers.flatMap((server) => {
+      const figures = rows
+        .filter((row) => row.server === server.name && row.imageBytes === imageBytes)
+        .flatMap((row) => {
+          const micros = cpuMicrosPerPublish(row);
+          if (micros === undefined) return [];
+          const how = row.dataDir ? `${BODIES[row.route]} --data-dir` : `${BODIES[row.route]}${row.method === 'PUT' ? ' (PUT)' : ''}`;
+          return [`${how} ${decimal(micros)}`];
+        });
+      return figures.length > 0 ? [`${server.name} ${figures.join(', ')}`] : [];
     });
-  return rates.length > 0 ? [`Ingest of ${size(results.plan.ingest.imageBytes)} images: ${rates.join(', ')}.`] : [];
+    return servers.length > 0 ? [`at ${size(imageBytes)}: ${servers.join('; ')}`] : [];
+  });
+  return bySize.length > 0 ? [`Ingest, server CPU µs per publish ${bySize.join('; ')}.`] : [];
 }
 
 function readIdle(results: BenchResults): string[] {
-  const figures = results.servers.flatMap((server) => {
+  const measured = results.servers.flatMap((server) => {
     const outcome = results.idle?.[server.name];
-    if (!outcome?.ok) return [];
-    const { load, rssBeforeBytes, rssAfterBytes } = outcome.value;
-    return [`${server.name} ${size(Math.max(0, rssAfterBytes - rssBeforeBytes) / Math.max(1, load.opened))}`];
+    return outcome?.ok ? [{ name: server.name, measurement: outcome.value }] : [];
   });
-  return figures.length > 0
-    ? [`Memory per idle stream (${results.plan.idle.streams.toLocaleString('en-US')} open): ${figures.join(', ')}.`]
-    : [];
+  if (measured.length === 0) return [];
+  const perStream = measured.map(({ name, measurement }) => `${name} ${size(idleStreamBytes(measurement))}`);
+  const startup = measured.map(({ name, measurement }) => `${name} ${size(measurement.startupRssBytes)}`);
+  return [
+    `Memory per idle stream (${results.plan.idle.streams.toLocaleString('en-US')} open): ${perStream.join(', ')}. ` +
+      `RSS at start-up, before any request: ${startup.join(', ')}.`,
+  ];
 }
 
 function readSlowViewers(results: BenchResults): string[] {

@@ -10,6 +10,7 @@ export function runFacts(results: BenchResults): [string, string][] {
     ['date', results.startedAt.toISOString().replace(/\.\d+Z$/, 'Z')],
     ['plan', `${plan.name} (${(results.durationMs / 1000).toFixed(0)} s)`],
     ['image-relay source', results.source ?? 'unknown (not a git checkout)'],
+    ...(results.baselineSource === undefined ? [] : [['baseline source', results.baselineSource] as [string, string]]),
     ['CPU', `${machine.cpuModel}, ${machine.cores} cores`],
     ['memory', size(machine.memoryBytes)],
     ['OS', machine.kernel],

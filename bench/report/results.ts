@@ -4,7 +4,7 @@ import type { IdleMeasurement } from '../cells/idle.js';
 import type { IngestRow } from '../cells/ingest.js';
 import type { LoopbackCell } from '../cells/loopback.js';
 import type { SlowViewersMeasurement } from '../cells/slow-viewers.js';
-import type { Outcome, PerServer } from '../cells/cell-context.js';
+import type { PerServer } from '../cells/cell-context.js';
 import type { VariantContentionMeasurement } from '../cells/variant-contention.js';
 import type { MachineDescription } from '../machine.js';
 import type { BenchPlan } from '../plan.js';
@@ -18,6 +18,8 @@ export interface BenchResults {
   readonly machine: MachineDescription;
   /** The commit measured, e.g. "a51234c One definition of…", and whether src/ was dirty. */
   readonly source: string | undefined;
+  /** The same for the --baseline checkout, when there was one. */
+  readonly baselineSource?: string | undefined;
   /** The servers measured, in column order, with how each was run. */
   readonly servers: readonly { readonly name: ServerName; readonly description: string }[];
   /** Servers that could not run here, and why. */
@@ -29,7 +31,7 @@ export interface BenchResults {
   readonly ingest: readonly IngestRow[] | undefined;
   readonly idle: PerServer<IdleMeasurement> | undefined;
   readonly slowViewers: PerServer<SlowViewersMeasurement> | undefined;
-  /** image-relay only; undefined when the cell was not run (or image-relay was not measured). */
-  readonly variants?: Outcome<VariantContentionMeasurement> | undefined;
+  /** image-relay's builds only; undefined when the cell was not run (or image-relay was not measured). */
+  readonly variants?: PerServer<VariantContentionMeasurement> | undefined;
   readonly crossInstance?: CrossInstanceCells | undefined;
 }

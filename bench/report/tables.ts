@@ -1,75 +1,58 @@
-import { tmpdir } from 'node:os';
 import { coresUsed } from '../cells/cpu-window.js';
 import { loopbackRates } from '../cells/loopback.js';
 import { decimal, milliseconds, percent, ratio, size } from './format.js';
+import { commonCaseTable } from './common-case-table.js';
 import { crossInstanceTable } from './cross-instance-table.js';
+import { gcTable } from './gc-table.js';
+import { ingestTable } from './ingest-table.js';
 import { deliveryTable, efficiencyTable, latencyTable, saturationTable } from './fan-out-tables.js';
+import { idleStreamBytes } from '../cells/idle.js';
+import { isImageRelay } from '../servers/bench-server.js';
 import type { BenchResults } from './results.js';
+import { TARGETS, targetMark } from './targets.js';
 import { cpuText, FAILED, serverNames, type Table } from './table-kit.js';
+import { targetsTable } from './targets-table.js';
 import { variantContentionTable } from './variant-table.js';
 
 export type { Table } from './table-kit.js';
-
-export function ingestTable(results: BenchResults): Table | undefined {
-  if (!results.ingest) return undefined;
-  const plan = results.plan.ingest;
-  const relayJson = results.ingest.find((row) => row.server === 'image-relay' && row.route === 'json-data-url' && !row.dataDir);
-  const relayRate = relayJson?.outcome.ok ? publishRate(relayJson.outcome.value.result) : undefined;
-  const rows = results.ingest.map((row) => {
-    const how = { 'json-data-url': 'JSON data: URL', 'data-url-body': 'data: URL as the body', 'png-body': 'raw PNG body' }[row.route];
-    const route = `POST ${row.path}`;
-    const server = row.dataDir ? `${row.server} --data-dir` : row.server;
-    if (!row.outcome.ok) return [server, how, route, FAILED, '–', '–', '–'];
-    const { result, cpu } = row.outcome.value;
-    if (result.unavailable) return [server, how, route, 'n/a (not available)', '–', '–', '–'];
-    const rate = publishRate(result);
-    return [
-      server,
-      how,
-      route,
-      decimal(rate),
-      ratio(relayRate, rate),
-      cpu ? cpuText(cpu) : '–',
-      cpu && result.published > 0 ? decimal((cpu.serverSeconds * 1e6) / result.published) : '–',
-    ];
-  });
-  return {
-    title: `Ingest: ${size(plan.imageBytes)} images published with no viewers, ${plan.inFlight} in flight`,
-    columns: ['server', 'body', 'route', 'publishes/s', 'image-relay (JSON) / this', 'CPU server / load / softirq / other', 'server CPU µs per publish'],
-    rows,
-    notes: [
-      'When the load process is near 100% CPU, publishes/s is the publisher’s limit, not the server’s: CPU µs per publish then compares the servers.',
-      ...(results.ingest.some((row) => row.dataDir)
-        ? [`image-relay --data-dir: every publish is a file written, fsynced and renamed, and the directory fsynced, before the answer; the directory was in ${tmpdir()} (${results.machine.tmpFilesystem ?? 'filesystem unknown'}).`]
-        : []),
-    ],
-  };
-}
-
-function publishRate(result: { published: number; elapsedMs: number }): number {
-  return result.elapsedMs > 0 ? result.published / (result.elapsedMs / 1000) : 0;
-}
 
 export function idleTable(results: BenchResults): Table | undefined {
   if (!results.idle) return undefined;
   const rows = serverNames(results).map((name) => {
     const outcome = results.idle?.[name];
-    if (!outcome) return [name, '–', '–', '–', '–'];
-    if (!outcome.ok) return [name, FAILED, '–', '–', '–'];
-    const { load, rssBeforeBytes, rssAfterBytes } = outcome.value;
+    if (!outcome) return [name, '–', '–', '–', '–', '', '–', ''];
+    if (!outcome.ok) return [name, FAILED, '–', '–', '–', '', '–', ''];
+    const { load, rssBeforeBytes, rssAfterBytes, startupRssBytes } = outcome.value;
+    const perStream = idleStreamBytes(outcome.value);
+    const relay = isImageRelay(name);
     return [
       name,
       load.opened.toLocaleString('en-US'),
       size(rssBeforeBytes),
       size(rssAfterBytes),
-      size(Math.max(0, rssAfterBytes - rssBeforeBytes) / Math.max(1, load.opened)),
+      size(perStream),
+      relay ? targetMark(perStream <= TARGETS.idleStreamBytes) : '',
+      size(startupRssBytes),
+      relay ? targetMark(startupRssBytes <= TARGETS.startupRssBytes) : '',
     ];
   });
   return {
-    title: 'Idle event streams: server memory (RSS)',
-    columns: ['server', 'open streams', 'RSS before', 'RSS with streams open', 'per stream'],
+    title: 'Idle event streams and start-up: server memory (RSS)',
+    columns: [
+      'server',
+      'open streams',
+      'RSS before',
+      'RSS with streams open',
+      'per stream',
+      `≤ ${size(TARGETS.idleStreamBytes)}`,
+      'start-up RSS',
+      `≤ ${size(TARGETS.startupRssBytes)}`,
+    ],
     rows,
-    notes: ['RSS from /proc/<pid>/status (nginx: master and worker summed), read after the streams settled.'],
+    notes: [
+      'RSS from /proc/<pid>/status (nginx: master and worker summed). Start-up RSS: the fresh server once it listens and has settled, before any request; RSS before: after a warm-up of a few streams opened and closed; with streams open: after they settled.',
+      `The targets are image-relay’s: at most ${size(TARGETS.idleStreamBytes)} per idle stream with 10,000 open (${results.plan.idle.streams.toLocaleString('en-US')} here), at most ${size(TARGETS.startupRssBytes)} at start-up.`,
+    ],
   };
 }
 
@@ -124,6 +107,8 @@ export function loopbackTable(results: BenchResults): Table | undefined {
 /** Every table the run has data for, in reading order. */
 export function allTables(results: BenchResults): Table[] {
   return [
+    commonCaseTable(results),
+    targetsTable(results),
     saturationTable(results),
     efficiencyTable(results),
     deliveryTable(results),
@@ -134,5 +119,6 @@ export function allTables(results: BenchResults): Table[] {
     variantContentionTable(results),
     crossInstanceTable(results),
     loopbackTable(results),
+    gcTable(results),
   ].filter((table) => table !== undefined);
 }

@@ -19,7 +19,7 @@ export function naiveRelayLauncher(children: ChildProcesses): ServerLauncher {
         nodeFlags: [],
         script: NAIVE_SCRIPT,
         args: ['--host', BENCH_HOST, '--port', '{port}'],
-        hasRawRoute: false,
+        hasChannelRoutes: false,
       }),
   };
 }

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PublishRoute } from '../load/jobs.js';
 import type { BenchServer, ServerLauncher } from './bench-server.js';
 import type { ChildProcesses } from './child-processes.js';
 import { childPids } from './memory.js';
@@ -72,10 +73,18 @@ async function startNchan(children: ChildProcesses, maxOpenFiles: number): Promi
     await stop();
     throw new Error(`${(error as Error).message}\n${log}`);
   }
+  const publishRoute = (channel: string): PublishRoute => ({
+    host: BENCH_HOST,
+    port,
+    method: 'POST',
+    path: `/pub/${channel}`,
+    format: 'data-url-body',
+    channel,
+  });
   return {
     name: 'nchan',
-    publishRoute: (channel) => ({ host: BENCH_HOST, port, path: `/pub/${channel}`, format: 'data-url-body', channel }),
-    rawPublishRoute: () => undefined,
+    publishRoute,
+    ingestRoutes: (channel) => [publishRoute(channel)],
     streamRoute: (channel) => ({ host: BENCH_HOST, port, path: `/sub/${channel}` }),
     pids: () => (master.hasExited() ? [] : [master.pid, ...childPids(master.pid)]),
     isRunning: () => !master.hasExited(),

@@ -1,6 +1,6 @@
 import { UsageError, type Command, type CommandIo } from './command.js';
 import { publishCommand } from './commands/publish.js';
-import { serveCommand } from './commands/serve.js';
+import { serveCommand, serveOptionsHelp } from './commands/serve.js';
 import { subscribeCommand } from './commands/subscribe.js';
 import { watchCommand } from './commands/watch.js';
 
@@ -15,7 +15,8 @@ function overview(): string {
 export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === 'help' || first === '--help' || first === '-h') {
-    io.stdout.write(overview());
+    // Without a command image-relay serves, so its help shows the relay's options too, grouped by purpose.
+    io.stdout.write(`${overview()}\nThe relay's options (image-relay serve), by purpose:\n\n${serveOptionsHelp()}`);
     return 0;
   }
   const command = first === undefined || first.startsWith('-') ? serveCommand : COMMANDS.find((candidate) => candidate.name === first);

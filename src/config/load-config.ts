@@ -10,6 +10,7 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
 const BYTE_UNITS: Record<string, number> = {
   '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3,
   gib: 1024 ** 3,
@@ -45,6 +46,9 @@ function parseValue(spec: OptionSpec, raw: string, source: string): string | num
       return raw;
     case 'log-level':
       if (!(LOG_LEVELS as readonly string[]).includes(raw)) fail(`one of ${LOG_LEVELS.join(', ')}`);
+      return raw;
+    case 'log-format':
+      if (!(LOG_FORMATS as readonly string[]).includes(raw)) fail(`one of ${LOG_FORMATS.join(', ')}`);
       return raw;
     case 'integer':
       if (!/^\d+$/.test(raw.trim())) fail('a whole number');
@@ -234,6 +238,7 @@ function toRelayConfig(settings: Record<OptionName, string | number>): RelayConf
     metricsToken: settings.metricsToken as string,
     variants: { cacheBytes: number('variantCacheBytes'), concurrency: number('variantConcurrency') },
     logLevel: settings.logLevel as RelayConfig['logLevel'],
+    logFormat: settings.logFormat as RelayConfig['logFormat'],
     redis: settings.redisUrl
       ? {
           url: settings.redisUrl as string,

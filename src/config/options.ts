@@ -24,7 +24,7 @@ import {
   DEFAULT_STREAMS_PER_CLIENT,
 } from './relay-config.js';
 
-export type OptionKind = 'integer' | 'bytes' | 'string' | 'url' | 'file' | 'log-level' | 'boolean' | 'jwt-algorithm';
+export type OptionKind = 'integer' | 'bytes' | 'string' | 'url' | 'file' | 'log-level' | 'log-format' | 'boolean' | 'jwt-algorithm';
 
 /** One setting of the relay: its flag, its environment variables (first found wins) and its default. */
 export interface OptionSpec {
@@ -176,6 +176,10 @@ export const OPTION_SPECS = {
   logLevel: {
     flag: 'log-level', env: ['IMAGE_RELAY_LOG_LEVEL', 'LOG_LEVEL'], kind: 'log-level', defaultValue: 'info',
     description: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  logFormat: {
+    flag: 'log-format', env: ['IMAGE_RELAY_LOG_FORMAT'], kind: 'log-format', defaultValue: 'auto',
+    description: 'pretty (lines for a person, through pino-pretty) or json (one JSON object a line); auto: pretty at a terminal, json when piped',
   },
 } as const satisfies Record<string, OptionSpec>;
 

@@ -43,6 +43,8 @@ export interface RelayConfig {
   /** Channels in Redis (several instances as one); undefined keeps them in this process's memory. */
   readonly redis: RedisSettings | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** How the executable writes its log: "auto" is pretty at a terminal and JSON lines when piped. */
+  readonly logFormat: 'auto' | 'pretty' | 'json';
 }
 
 /** The original design's port. */

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { OPTION_SPECS } from '../../src/config/options.js';
 import { ERRORS } from '../../src/core/errors.js';
+import { DOC_SCREENSHOTS } from '../support/doc-screenshots.js';
 import { projectRoot } from '../support/fixtures.js';
 
 const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
@@ -32,6 +33,16 @@ describe('README.md', () => {
       );
     }
     assert.equal(rows.length, Object.keys(ERRORS).length, 'and no row for a code the relay does not have');
+  });
+
+  it('shows pictures the browser tests take, and each of them', () => {
+    const pictures = [...readme.matchAll(/!\[[^\]]*\]\((docs\/images\/[^)]+)\)/g)].map((match) => match[1]!);
+    assert.deepEqual(
+      [...new Set(pictures)].sort(),
+      DOC_SCREENSHOTS.map((name) => `docs/images/${name}`).sort(),
+      'every picture is one test/e2e/viewer.test.ts takes (so it stays true), and every one it takes is shown',
+    );
+    for (const picture of pictures) assert.ok(existsSync(path.join(projectRoot, picture)), `${picture} exists`);
   });
 
   it('lists every option with its environment variables', () => {

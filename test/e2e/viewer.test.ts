@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -17,8 +19,10 @@ import {
   waitForCount,
   waitForPixel,
 } from '../support/browser.js';
-import { projectRoot } from '../support/fixtures.js';
+import { DOC_SCREENSHOTS } from '../support/doc-screenshots.js';
+import { projectRoot, readFixture } from '../support/fixtures.js';
 import { solidPng } from '../support/png.js';
+import { findPython, pythonClientEnv, pythonModuleSkipReason, pythonSkipReason } from '../support/python.js';
 import { startRelay, toDataUrl, type RunningRelay } from '../support/relay-harness.js';
 
 type Rgb = [number, number, number];
@@ -48,6 +52,91 @@ async function freePort(): Promise<number> {
 }
 
 const skip = browserSkipReason();
+
+/** Real photographs from test/fixtures/images (see its SOURCES.md), one channel each. */
+const PHOTOS = [
+  { channel: 'stage', file: 'video-001.jpeg', type: 'image/jpeg' },
+  { channel: 'gopher', file: 'video-005.gray.jpeg', type: 'image/jpeg' },
+  { channel: 'rose', file: 'yellow_rose.lossy-with-alpha.webp', type: 'image/webp' },
+] as const;
+
+async function docScreenshot(page: Page, name: (typeof DOC_SCREENSHOTS)[number]): Promise<void> {
+  if (process.env.IMAGE_RELAY_UPDATE_DOCS !== '1') return;
+  mkdirSync(path.join(projectRoot, 'docs/images'), { recursive: true });
+  await page.screenshot({ path: path.join(projectRoot, 'docs/images', name), type: 'jpeg', quality: 85 });
+}
+
+async function publishFile(baseUrl: string, channel: string, file: string, type: string, caption?: string): Promise<{ id: string }> {
+  const query = caption ? `?caption=${encodeURIComponent(caption)}` : '';
+  const response = await fetch(`${baseUrl}/channels/${channel}/images${query}`, { method: 'POST', headers: { 'content-type': type }, body: readFixture(file) });
+  assert.equal(response.status, 201);
+  return (await response.json()) as { id: string };
+}
+
+/** Waits until every <img> matching `selector` has decoded a picture. */
+async function waitForImages(page: Page, selector: string, count: number): Promise<void> {
+  await waitForCount(page, selector, count);
+  const giveUpAt = Date.now() + 15_000;
+  const decoded = `[...document.querySelectorAll(${JSON.stringify(selector)})].every((img) => img.complete && img.naturalWidth > 0)`;
+  while (!(await page.evaluate(decoded))) {
+    if (Date.now() > giveUpAt) throw new Error(`timed out waiting for ${selector} to decode`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("the viewer with real photographs (the README's pictures)", { skip }, () => {
+  let browser: Browser;
+  let server: RunningRelay;
+  before(async () => {
+    browser = await launchBrowser();
+    // A relay of its own, so that the pictures show these channels only.
+    server = await startRelay();
+    for (const photo of PHOTOS) await publishFile(server.url, photo.channel, photo.file, photo.type);
+    // A history for the channel page's strip: earlier frames, then the one on screen.
+    for (const file of ['video-005.gray.jpeg', 'video-001.q50.420.jpeg', 'video-001.progressive.jpeg']) {
+      await publishFile(server.url, 'stage', file, 'image/jpeg');
+    }
+    await publishFile(server.url, 'stage', 'video-001.jpeg', 'image/jpeg', 'keynote, main stage');
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it("the channel list shows each channel's latest photograph", async (t) => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 600 } });
+    await page.goto(`${server.url}/`);
+    await waitForImages(page, '.card img', PHOTOS.length);
+    const channels = await dataAttributes(page, '.card', 'channel');
+    assert.deepEqual([...channels].sort(), PHOTOS.map((photo) => photo.channel).sort());
+    await screenshot(page, t);
+    await docScreenshot(page, 'viewer-channels.jpg');
+    await page.close();
+  });
+
+  it('a channel page shows the photograph fitted, its details and caption, and its history', async (t) => {
+    const page = await browser.newPage({ viewport: { width: 880, height: 580 } });
+    await page.goto(`${server.url}/view/stage`);
+    await waitForImages(page, '[data-testid="picture"]', 1);
+    await waitForImages(page, '[data-testid="strip"] .thumb img', 5);
+    const info = (await page.textContent('[data-testid="info"]')) ?? '';
+    assert.match(info, /150×103/);
+    assert.match(info, /JPEG/);
+    assert.ok((await renderedWidth(page, '[data-testid="picture"]')) > 150, 'fitted to the window');
+    await screenshot(page, t);
+    await docScreenshot(page, 'viewer-channel.jpg');
+    await page.close();
+  });
+
+  it('the grid shows the channels side by side', async (t) => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 520 } });
+    await page.goto(`${server.url}/grid?${PHOTOS.map((photo) => `channel=${photo.channel}`).join('&')}`);
+    await waitForImages(page, '.tile img', PHOTOS.length);
+    await screenshot(page, t);
+    await docScreenshot(page, 'viewer-grid.jpg');
+    await page.close();
+  });
+});
 
 describe('the viewer, in a real browser', { skip }, () => {
   let browser: Browser;
@@ -86,11 +175,7 @@ describe('the viewer, in a real browser', { skip }, () => {
     assert.match(text ?? '', /\d+\/min/);
     assert.match(text ?? '', /\d+ watching/);
     assert.equal(await page.textContent('#connection'), 'live');
-    const file = await screenshot(page, t);
-    if (process.env.IMAGE_RELAY_UPDATE_DOCS === '1') {
-      mkdirSync(path.join(projectRoot, 'docs/images'), { recursive: true });
-      copyFileSync(file, path.join(projectRoot, 'docs/images/viewer-channels.png'));
-    }
+    await screenshot(page, t);
     assert.deepEqual((page as Page & { errors: string[] }).errors, []);
     await page.close();
   });
@@ -106,8 +191,7 @@ describe('the viewer, in a real browser', { skip }, () => {
     assert.match(info ?? '', /\d+ B|KB/);
     const box = await renderedWidth(page, '[data-testid="picture"]');
     assert.ok(box > 320, 'the picture is fitted to the window, not shown at its own size');
-    const file = await screenshot(page, t);
-    if (process.env.IMAGE_RELAY_UPDATE_DOCS === '1') copyFileSync(file, path.join(projectRoot, 'docs/images/viewer-channel.png'));
+    await screenshot(page, t);
     await page.close();
   });
 
@@ -174,8 +258,20 @@ describe('the viewer, in a real browser', { skip }, () => {
     await waitForPixel(page, '.tile[data-channel="wall-2"] img', GREEN);
     await waitForPixel(page, '.tile[data-channel="wall-3"] img', BLUE);
     assert.equal(streams.length, 1, `one stream for the whole wall: ${streams.join(', ')}`);
-    const file = await screenshot(page, t);
-    if (process.env.IMAGE_RELAY_UPDATE_DOCS === '1') copyFileSync(file, path.join(projectRoot, 'docs/images/viewer-grid.png'));
+    await screenshot(page, t);
+    await page.close();
+  });
+
+  const python = findPython();
+  it('shows the frame that the three Python lines of docs/clients.md publish', { skip: pythonSkipReason() ?? pythonModuleSkipReason(python, 'numpy', 'python3-numpy') }, async (t) => {
+    const doc = readFileSync(path.join(projectRoot, 'docs/clients.md'), 'utf8');
+    const threeLines = /```python\n([\s\S]*?)```/.exec(doc.slice(doc.indexOf('## The Python client')))![1]!;
+    await openPage('/view/cam-1');
+    await page.waitForSelector('#connection[data-state="live"]');
+    await promisify(execFile)(python!, ['-c', threeLines.replaceAll('http://localhost:8081', server.url)], { env: pythonClientEnv() });
+    await waitForPixel(page, '[data-testid="picture"]', [255, 128, 0]);
+    assert.match((await page.textContent('[data-testid="info"]')) ?? '', /640×480/);
+    await screenshot(page, t);
     await page.close();
   });
 

@@ -1,21 +1,30 @@
-import pino from 'pino';
 import { ConfigError, loadConfig } from '../../config/load-config.js';
-import { OPTION_SPECS } from '../../config/options.js';
+import { OPTION_GROUPS } from '../../config/option-groups.js';
+import { OPTION_SPECS, type OptionName, type OptionSpec } from '../../config/options.js';
 import { DataDirError } from '../../backend/disk/disk-backend.js';
-import { redactRedisUrl } from '../../backend/redis/redis-connection.js';
 import { createRelay } from '../../relay.js';
 import { UsageError, type Command } from '../command.js';
+import { createLogger, resolveLogFormat } from '../logger.js';
+import { startupLines } from '../startup-lines.js';
 
 /** Streams are ended and the server closed well within this; past it the process exits anyway. */
 const SHUTDOWN_DEADLINE_MS = 5_000;
 
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+function optionHelp(spec: OptionSpec): string {
+  const defaultValue = spec.defaultValue === '' ? 'none' : spec.defaultValue;
+  return `  --${spec.flag.padEnd(22)} ${spec.description}\n  ${''.padEnd(24)} env ${spec.env.join(', ')}; default ${defaultValue}`;
 }
 
-const optionLines = Object.values(OPTION_SPECS).map(
-  (spec) => `  --${spec.flag.padEnd(18)} ${spec.description}\n  ${''.padEnd(20)} env ${spec.env.join(', ')}; default ${spec.defaultValue === '' ? 'none' : spec.defaultValue}`,
-);
+/** Every option of the relay, grouped by purpose (an option no group names yet comes last, under "Other"). */
+export function serveOptionsHelp(): string {
+  const grouped = new Set<OptionName>(OPTION_GROUPS.flatMap((group) => group.options));
+  const others = (Object.keys(OPTION_SPECS) as OptionName[]).filter((name) => !grouped.has(name));
+  const groups = [...OPTION_GROUPS, ...(others.length ? [{ title: 'Other', options: others }] : [])];
+  const sections = groups.map(
+    (group) => `${group.title}:\n${group.options.map((name) => optionHelp(OPTION_SPECS[name])).join('\n')}`,
+  );
+  return `Configuration:\n  --${'config FILE'.padEnd(22)} a JSON config file (env IMAGE_RELAY_CONFIG)\n\n${sections.join('\n\n')}\n`;
+}
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -26,10 +35,7 @@ Runs the relay. Every option is also an environment variable, and may be set in 
 (--config FILE or IMAGE_RELAY_CONFIG, keys as the flag names: {"port": 9000, "max-image-bytes": "8MiB"}).
 Flags win over the environment, which wins over the file, which wins over the defaults.
 
-Options:
-  --config FILE        a JSON config file
-${optionLines.join('\n')}
-`,
+${serveOptionsHelp()}`,
   async run(args, io) {
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout.write(this.usage);
@@ -42,7 +48,8 @@ ${optionLines.join('\n')}
       if (error instanceof ConfigError) throw new UsageError(error.message);
       throw error;
     }
-    const logger = pino({ level: config.logLevel });
+    const format = resolveLogFormat(config.logFormat, Boolean(io.stdout.isTTY));
+    const logger = createLogger(config.logLevel, format, io.env);
     let relay;
     try {
       relay = await createRelay(config, { logger });
@@ -52,26 +59,10 @@ ${optionLines.join('\n')}
       return 1;
     }
     const url = await relay.listen();
-    const { port, protocol } = new URL(url);
-    logger.info({ url }, `image-relay listening on ${protocol}//localhost:${port}/ (bound to ${url})`);
-    if (config.redis) {
-      logger.info(
-        { redis: redactRedisUrl(config.redis.url), prefix: config.redis.keyPrefix },
-        'channels are kept in Redis, shared with every relay that uses the same Redis and prefix',
-      );
-    } else if (config.dataDir) {
-      logger.info({ dataDir: config.dataDir.dir }, `history is kept on disk in ${config.dataDir.dir}: a restart shows the same images`);
-    } else {
-      logger.info('history is kept in memory only: a restart starts with empty channels (use --data-dir to keep it on disk)');
-    }
-    if (relay.accessControlled) {
-      logger.info('access control is on: every request but the health check and the viewer page needs a token');
-    } else if (isLoopback(config.host)) {
-      logger.warn(`no access control: anyone on this machine can publish and watch (configure --tokens or --jwt-secret to require tokens)`);
-    } else {
-      logger.warn(
-        `listening on every interface (${config.host}) with no access control: anyone who can reach port ${port} can publish and watch. Use --host 127.0.0.1 to keep it on this machine, or --tokens / --jwt-secret to require tokens.`,
-      );
+    for (const line of startupLines(config, url, relay.accessControlled)) {
+      if (line.humanOnly && format !== 'pretty') continue;
+      // A person reads the message; the JSON line keeps its fields for whatever parses it.
+      logger[line.level](format === 'json' ? { ...line.fields } : {}, line.msg);
     }
 
     // Runs until SIGINT or SIGTERM; a second signal means "now".
