@@ -81,10 +81,13 @@ export const DEFAULT_CHANNEL_PUBLISH_RATE = 480;
 /** Two seconds at the channel's sustained rate, as for a client. */
 export const DEFAULT_CHANNEL_PUBLISH_BURST = 960;
 /**
- * One page needs one stream for any number of channels (GET /events), so 64 leaves room for many tabs, scripts
- * and MJPEG <img> tags behind one NAT address while stopping one client from holding thousands.
+ * Streams one client may hold open. One address can be a whole office or a wall of screens behind a proxy or NAT,
+ * each screen a grid page with an MJPEG <img> per camera, so a few hundred streams from one address must pass;
+ * 1024 does, with room. An idle stream costs about 13 kB of RSS (docs/operations.md, Sizing) and a socket, so the
+ * most one client can hold is some 13 MB and 1024 sockets: a runaway loop that opens streams and never closes
+ * them is stopped within seconds, instead of growing until the process runs out of memory or file descriptors.
  */
-export const DEFAULT_STREAMS_PER_CLIENT = 64;
+export const DEFAULT_STREAMS_PER_CLIENT = 1024;
 /** Real clients send their headers within milliseconds; Node's own 60 s lets slowloris clients hold sockets. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 /** A 16 MiB image as base64 JSON takes about two minutes on a 1.5 Mbit/s uplink (a camera on a mobile network). */

@@ -68,10 +68,11 @@ describe('loadConfig', () => {
     assert.throws(() => loadConfig(['--metrics-token', 'short'], {}), /--metrics-token: use at least 16 characters/);
   });
 
-  it('sets publish limits that let a 60 fps camera through', () => {
+  it('sets limits that let a 60 fps camera and a wall of screens through', () => {
     const { limits } = loadConfig([], {});
     assert.deepEqual(limits.publishPerClient, { perSecond: 120, burst: 240 });
     assert.deepEqual(limits.publishPerChannel, { perSecond: 480, burst: 960 });
+    assert.equal(limits.streamsPerClient, 1024);
     const set = loadConfig(['--publish-rate', '30', '--publish-burst', '90'], { IMAGE_RELAY_CHANNEL_PUBLISH_RATE: '200', IMAGE_RELAY_CHANNEL_PUBLISH_BURST: '400' }).limits;
     assert.deepEqual(set.publishPerClient, { perSecond: 30, burst: 90 });
     assert.deepEqual(set.publishPerChannel, { perSecond: 200, burst: 400 });

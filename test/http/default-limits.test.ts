@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { setTimeout as sleepUntil } from 'node:timers/promises';
 import { readFixture } from '../support/fixtures.js';
 import { startRelay } from '../support/relay-harness.js';
+import { SseReader } from '../support/sse-reader.js';
+import { waitFor } from '../support/wait-for.js';
 
 const frame = readFixture('video-001.png');
 
@@ -30,6 +32,20 @@ describe('default limits', () => {
       }
       assert.deepEqual([...statuses], [[201, frames]], 'every frame published, none refused');
     } finally {
+      await server.close();
+    }
+  });
+
+  it('holds 300 streams open from one address (a wall of screens behind one proxy)', async () => {
+    const server = await startRelay();
+    const readers: SseReader[] = [];
+    try {
+      for (let i = 0; i < 300; i++) readers.push(await SseReader.open(`${server.url}/events?channel=wall-${i % 10}`));
+      const refused = readers.filter((reader) => reader.status !== 200).map((reader) => reader.status);
+      assert.deepEqual(refused, [], 'no stream refused');
+      await waitFor(() => server.relay.hub.streamCount === 300, 'the hub to count all 300 streams');
+    } finally {
+      for (const reader of readers) reader.close();
       await server.close();
     }
   });
