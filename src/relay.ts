@@ -10,6 +10,7 @@ import { AccessPolicy } from './core/access/access-policy.js';
 import { JwtVerifier } from './core/access/jwt-verifier.js';
 import { parseStaticTokens } from './core/access/static-tokens.js';
 import { Hub } from './core/delivery/hub.js';
+import { PublishLimit } from './core/limits/publish-limit.js';
 import { buildHttpApp } from './http/app.js';
 import type { Readiness } from './http/relay-context.js';
 import { describeImage } from './http/image-description.js';
@@ -89,6 +90,7 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     delivery: config.delivery,
     heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },
     observer: metrics,
+    channelPublishLimit: new PublishLimit(config.limits.publishPerChannel, 'channel'),
   });
   const frames = createImageFrameEncoders((image, variantQuery) => describeImage(image, config.publicUrl, variantQuery));
   const access = new AccessPolicy(

@@ -14,14 +14,27 @@ import { BENCH_HOST } from './ports.js';
 const RELAY_FLAGS = ['--host', BENCH_HOST, '--port', '{port}', '--log-level', 'warn', '--max-image-bytes', '8MiB'];
 
 /**
- * Per-client limits, raised where the relay has them: the benchmark is one client (one address) publishing
- * thousands of images a second and holding 10,000 streams, which a per-client limit exists to refuse. Passed
- * only when `serve --help` lists the flag, so the benchmark runs against relays from before and after them.
+ * Abuse limits, raised where the relay has them: the benchmark is one client (one address) publishing thousands
+ * of images a second into one channel and holding 10,000 streams, which the per-client and per-channel limits
+ * exist to refuse. Passed only when `serve --help` lists the flag, so the benchmark runs against relays from
+ * before and after them.
  */
-const PER_CLIENT_LIMITS: readonly (readonly [flag: string, value: string])[] = [
-  ['--publishes-per-minute', '1000000000'],
+const UNLIMITED_PUBLISHES = '1000000000';
+const RAISED_LIMITS: readonly (readonly [flag: string, value: string])[] = [
+  ['--publish-rate', UNLIMITED_PUBLISHES],
+  ['--publish-burst', UNLIMITED_PUBLISHES],
+  ['--channel-publish-rate', UNLIMITED_PUBLISHES],
+  ['--channel-publish-burst', UNLIMITED_PUBLISHES],
   ['--streams-per-client', '1000000'],
 ];
+/** The fixed one-minute window of relays from before the token buckets; newer ones refuse it beside --publish-rate. */
+const OLD_PUBLISH_LIMIT = ['--publishes-per-minute', UNLIMITED_PUBLISHES] as const;
+
+function raisedLimitFlags(supported: ReadonlySet<string>): string[] {
+  const flags = RAISED_LIMITS.filter(([flag]) => supported.has(flag));
+  if (!supported.has('--publish-rate') && supported.has(OLD_PUBLISH_LIMIT[0])) flags.push(OLD_PUBLISH_LIMIT);
+  return flags.flat();
+}
 
 /**
  * Flags for the build under test only, never for a --baseline build (which may not know them and would refuse
@@ -65,7 +78,7 @@ export function imageRelayLauncher(children: ChildProcesses, options: ImageRelay
   const nodeFlags = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${join(cpuProfileDir, shortName(options.name))}`] : [];
   const built = existsSync(script);
   const supported = built ? supportedFlags(script) : new Set<string>();
-  const baseFlags = [...RELAY_FLAGS, ...PER_CLIENT_LIMITS.filter(([flag]) => supported.has(flag)).flat(), ...(options.extraFlags ?? [])];
+  const baseFlags = [...RELAY_FLAGS, ...raisedLimitFlags(supported), ...(options.extraFlags ?? [])];
   const shownScript = relative(process.cwd(), script).startsWith('..') ? script : relative(process.cwd(), script);
   const launcher = (flags: readonly string[]): ServerLauncher => ({
     name: options.name,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MIN_TOKEN_LENGTH, parseStaticTokens } from '../core/access/static-tokens.js';
+import type { TokenRate } from '../core/limits/token-buckets.js';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from './options.js';
 import type { RelayConfig } from './relay-config.js';
 
@@ -119,6 +120,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   const fileValues = configFile ? readConfigFile(configFile, specs) : new Map<OptionName, string>();
 
   const settings = {} as Record<OptionName, string | number>;
+  /** Options set by a flag, the environment or the file, rather than left at their default. */
+  const given = new Set<OptionName>();
   for (const [name, spec] of specs) {
     const flagValue = flags[spec.flag];
     const envName = spec.env.find((variable) => env[variable] !== undefined && env[variable] !== '');
@@ -127,13 +130,29 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     else if (envName) settings[name] = parseValue(spec, env[envName]!, envName);
     else if (fileValue !== undefined) settings[name] = parseValue(spec, fileValue, `"${spec.flag}" in ${configFile}`);
     else settings[name] = spec.defaultValue;
+    if (typeof flagValue === 'string' || envName || fileValue !== undefined) given.add(name);
   }
   validateAccess(settings);
   if (Boolean(settings.tlsCert) !== Boolean(settings.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither');
   }
   validateRedis(settings);
-  return toRelayConfig(settings);
+  return toRelayConfig(settings, clientPublishRate(settings, given));
+}
+
+/**
+ * The per-client publish bucket. `--publishes-per-minute N`, from before the buckets, counted N in a fixed
+ * minute: it becomes a rate of N/60 a second, and unless a burst is given, a burst no larger than N, so that an
+ * old setting meant to hold a client down (N = 30) is not loosened by the default burst.
+ */
+function clientPublishRate(settings: Record<OptionName, string | number>, given: ReadonlySet<OptionName>): TokenRate {
+  const burst = settings.publishBurst as number;
+  if (!given.has('publishesPerMinute')) return { perSecond: settings.publishRate as number, burst };
+  if (given.has('publishRate')) {
+    throw new ConfigError('--publishes-per-minute and --publish-rate: give one, not both (--publishes-per-minute N is --publish-rate N/60)');
+  }
+  const perMinute = settings.publishesPerMinute as number;
+  return { perSecond: perMinute / 60, burst: given.has('publishBurst') ? burst : Math.min(burst, perMinute) };
 }
 
 function validateRedis(settings: Record<OptionName, string | number>): void {
@@ -196,7 +215,7 @@ function parseOrigins(spec: string, accessControlled: boolean): '*' | string[] {
   return origins;
 }
 
-function toRelayConfig(settings: Record<OptionName, string | number>): RelayConfig {
+function toRelayConfig(settings: Record<OptionName, string | number>, publishPerClient: TokenRate): RelayConfig {
   const number = (name: OptionName): number => settings[name] as number;
   return {
     port: number('port'),
@@ -227,8 +246,8 @@ function toRelayConfig(settings: Record<OptionName, string | number>): RelayConf
     },
     corsOrigins: parseOrigins(settings.corsOrigins as string, Boolean(settings.tokens || settings.jwtSecret || settings.jwtPublicKey)),
     limits: {
-      publishesPerMinute: number('publishesPerMinute'),
-      publishWindowMs: 60_000,
+      publishPerClient,
+      publishPerChannel: { perSecond: number('channelPublishRate'), burst: number('channelPublishBurst') },
       streamsPerClient: number('streamsPerClient'),
       headersTimeoutMs: number('headersTimeoutMs'),
       requestTimeoutMs: number('requestTimeoutMs'),

@@ -12,12 +12,15 @@ import {
 } from '../core/delivery/delivery-limits.js';
 import { DEFAULT_VARIANT_CACHE_BYTES, DEFAULT_VARIANT_CONCURRENCY } from '../imaging/variant-service.js';
 import {
+  DEFAULT_CHANNEL_PUBLISH_BURST,
+  DEFAULT_CHANNEL_PUBLISH_RATE,
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_HOST,
   DEFAULT_MAX_IMAGE_BYTES,
   DEFAULT_PORT,
-  DEFAULT_PUBLISHES_PER_MINUTE,
+  DEFAULT_PUBLISH_BURST,
+  DEFAULT_PUBLISH_RATE,
   DEFAULT_REDIS_KEY_PREFIX,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_RETRY_MS,
@@ -121,9 +124,26 @@ export const OPTION_SPECS = {
     flag: 'cors-origins', env: ['IMAGE_RELAY_CORS_ORIGINS'], kind: 'string', defaultValue: '',
     description: 'Origins allowed to call the relay from a browser, comma-separated, or * (default: * while access control is off, none when on)',
   },
+  publishRate: {
+    flag: 'publish-rate', env: ['IMAGE_RELAY_PUBLISH_RATE'], kind: 'integer', defaultValue: DEFAULT_PUBLISH_RATE,
+    min: 1, description: 'Publish requests a second one client (token, or IP without one) may keep up',
+  },
+  publishBurst: {
+    flag: 'publish-burst', env: ['IMAGE_RELAY_PUBLISH_BURST'], kind: 'integer', defaultValue: DEFAULT_PUBLISH_BURST,
+    min: 1, description: 'Publish requests one client may make at once after a pause (the size of its token bucket)',
+  },
+  channelPublishRate: {
+    flag: 'channel-publish-rate', env: ['IMAGE_RELAY_CHANNEL_PUBLISH_RATE'], kind: 'integer',
+    defaultValue: DEFAULT_CHANNEL_PUBLISH_RATE, min: 1, description: 'Images a second one channel may keep taking, from all its publishers together',
+  },
+  channelPublishBurst: {
+    flag: 'channel-publish-burst', env: ['IMAGE_RELAY_CHANNEL_PUBLISH_BURST'], kind: 'integer',
+    defaultValue: DEFAULT_CHANNEL_PUBLISH_BURST, min: 1, description: 'Images one channel may take at once after a pause (the size of its token bucket)',
+  },
+  // Before the token buckets, a fixed one-minute window: still read, as a rate of N/60 a second.
   publishesPerMinute: {
-    flag: 'publishes-per-minute', env: ['IMAGE_RELAY_PUBLISHES_PER_MINUTE'], kind: 'integer', defaultValue: DEFAULT_PUBLISHES_PER_MINUTE,
-    min: 1, description: 'Publishes one client (token, or IP without one) may make per minute',
+    flag: 'publishes-per-minute', env: ['IMAGE_RELAY_PUBLISHES_PER_MINUTE'], kind: 'integer', defaultValue: '',
+    min: 1, description: 'Compatibility alias: --publish-rate N/60 (a fraction allowed), and a burst of at most N unless --publish-burst is given',
   },
   streamsPerClient: {
     flag: 'streams-per-client', env: ['IMAGE_RELAY_STREAMS_PER_CLIENT'], kind: 'integer', defaultValue: DEFAULT_STREAMS_PER_CLIENT,

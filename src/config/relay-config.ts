@@ -1,6 +1,7 @@
 import type { HistoryLimits } from '../backend/channel-backend.js';
 import type { RedisSettings } from '../backend/redis/redis-connection.js';
 import type { DeliveryLimits } from '../core/delivery/delivery-limits.js';
+import type { TokenRate } from '../core/limits/token-buckets.js';
 
 /** Everything a relay instance needs to know, validated once at start-up (see load-config.ts). */
 export interface RelayConfig {
@@ -26,9 +27,11 @@ export interface RelayConfig {
   /** Origins allowed by CORS: '*' for any, or an allowlist (empty: same-origin only). */
   readonly corsOrigins: '*' | readonly string[];
   readonly limits: {
-    readonly publishesPerMinute: number;
-    /** The window publishesPerMinute counts over: a minute, shorter only in tests. */
-    readonly publishWindowMs: number;
+    /** Publish requests per client (token, or address), a token bucket checked before the body is read. */
+    readonly publishPerClient: TokenRate;
+    /** Images per channel over all its publishers, a token bucket checked before the image is stored. */
+    readonly publishPerChannel: TokenRate;
+    /** Open event and MJPEG streams per client. */
     readonly streamsPerClient: number;
     readonly headersTimeoutMs: number;
     readonly requestTimeoutMs: number;
@@ -57,13 +60,36 @@ export const DEFAULT_MAX_IMAGE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
 /** Browsers default to about 3 s; a relay restart usually takes about one. */
 export const DEFAULT_RETRY_MS = 2_000;
-/** Ten a second, a fast camera at full rate; more from one client is a loop gone wrong, or abuse. */
-export const DEFAULT_PUBLISHES_PER_MINUTE = 600;
 /**
- * One page needs one stream for any number of channels (GET /events), so 64 leaves room for many tabs, scripts
- * and MJPEG <img> tags behind one NAT address while stopping one client from holding thousands.
+ * Publishes a second one client may keep up: twice a 60 fps camera, so one runs for ever with room for a second
+ * stream or a training job's logging beside it, while a loop gone wrong (thousands a second on a LAN) is stopped
+ * within a second, at about 2% of what the relay can ingest (docs/BENCHMARKS.md: some 6,600 a second).
  */
-export const DEFAULT_STREAMS_PER_CLIENT = 64;
+export const DEFAULT_PUBLISH_RATE = 120;
+/**
+ * Publishes one client may make at once: two seconds at the sustained rate, so a camera that catches up after a
+ * network stall, or a job that sends a batch of samples, is not refused; small beside history and fan-out costs.
+ */
+export const DEFAULT_PUBLISH_BURST = 240;
+/**
+ * Images a second into one channel over all its publishers. A publish costs a write to every viewer of its channel
+ * (docs/BENCHMARKS.md: 100 viewers of 10 kB images take a core at some 550 images a second), a cost per-client
+ * limits do not bound when many clients (or tokens) publish into one watched channel. Four times the per-client
+ * rate, so that one client never meets the channel's limit before its own and a few publishers (a training job's
+ * workers, several cameras on one wall channel) share a channel at their full rate; and more than any screen can
+ * show (60-144 Hz), so nothing a viewer could see is refused.
+ */
+export const DEFAULT_CHANNEL_PUBLISH_RATE = 480;
+/** Two seconds at the channel's sustained rate, as for a client. */
+export const DEFAULT_CHANNEL_PUBLISH_BURST = 960;
+/**
+ * Streams one client may hold open. One address can be a whole office or a wall of screens behind a proxy or NAT,
+ * each screen a grid page with an MJPEG <img> per camera, so a few hundred streams from one address must pass;
+ * 1024 does, with room. An idle stream costs about 13 kB of RSS (docs/operations.md, Sizing) and a socket, so the
+ * most one client can hold is some 13 MB and 1024 sockets: a runaway loop that opens streams and never closes
+ * them is stopped within seconds, instead of growing until the process runs out of memory or file descriptors.
+ */
+export const DEFAULT_STREAMS_PER_CLIENT = 1024;
 /** Real clients send their headers within milliseconds; Node's own 60 s lets slowloris clients hold sockets. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 /** A 16 MiB image as base64 JSON takes about two minutes on a 1.5 Mbit/s uplink (a camera on a mobile network). */

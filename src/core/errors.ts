@@ -40,7 +40,12 @@ export const ERRORS = {
   },
   invalid_token: { status: 401, message: 'The token is not valid for this relay.' },
   forbidden: { status: 403, message: 'This token does not allow that.' },
-  rate_limited: { status: 429, message: 'Too many publishes from this client; wait and try again.' },
+  // Retry-After: thrown by core/limits/publish-limit.ts with the time its token bucket needs, this only a fallback.
+  rate_limited: {
+    status: 429,
+    message: 'Too many publishes from this client or to this channel; wait as Retry-After says and try again.',
+    retryAfterSeconds: 1,
+  },
   too_many_streams: { status: 429, message: 'This client has as many open streams as it may.' },
   image_too_large: { status: 413, message: 'The image is larger than this relay accepts.' },
   bad_request: { status: 400, message: 'The request could not be understood.' },
@@ -95,12 +100,18 @@ export function retryAfterSecondsOf(code: ErrorCode): number | undefined {
 export class RelayError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** The `Retry-After` seconds to answer with: the catalogue's, or this refusal's own (a rate limit's wait). */
+  readonly retryAfterSeconds: number | undefined;
 
-  /** @param detail replaces the catalogue message when the caller can be told something more precise. */
-  constructor(code: ErrorCode, detail?: string) {
+  /**
+   * @param detail replaces the catalogue message when the caller can be told something more precise.
+   * @param retryAfterSeconds replaces the catalogue's Retry-After when this refusal knows better.
+   */
+  constructor(code: ErrorCode, detail?: string, retryAfterSeconds?: number) {
     super(detail ?? ERRORS[code].message);
     this.name = 'RelayError';
     this.code = code;
     this.status = ERRORS[code].status;
+    this.retryAfterSeconds = retryAfterSeconds ?? retryAfterSecondsOf(code);
   }
 }

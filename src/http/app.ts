@@ -4,7 +4,9 @@ import cors from '@fastify/cors';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../core/errors.js';
+import { PublishLimit } from '../core/limits/publish-limit.js';
 import { installAccessControl } from './access/access-hooks.js';
+import { installPublishLimit } from './access/publish-limit-hook.js';
 import { clientErrorResponse, installErrorResponses } from './error-response.js';
 import { streamingJsonBodyParser } from './ingest/json-body.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
@@ -90,7 +92,8 @@ export async function buildHttpApp(context: RelayContext, logger: Logger): Promi
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
     maxAge: 86_400,
   });
-  await installAccessControl(app, context.access, context.config.limits);
+  installAccessControl(app, context.access);
+  installPublishLimit(app, new PublishLimit(context.config.limits.publishPerClient, 'client'));
   for (const routes of ROUTE_MODULES) await app.register(routes(context));
   return app;
 }

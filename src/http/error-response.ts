@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RelayError, retryAfterSecondsOf, type ErrorCode } from '../core/errors.js';
+import { RelayError, type ErrorCode } from '../core/errors.js';
 
 /** Fastify's own request errors, in the words of our catalogue. */
 const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
@@ -18,7 +18,7 @@ const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
 
 /** The one place a refusal becomes a response: `{"error": code, "message": text}` with the catalogue's status. */
 export function sendRelayError(reply: FastifyReply, error: RelayError, published?: unknown): FastifyReply {
-  const retryAfter = retryAfterSecondsOf(error.code);
+  const retryAfter = error.retryAfterSeconds;
   if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   return reply
     .code(error.status)

@@ -67,4 +67,29 @@ describe('loadConfig', () => {
     assert.equal(loadConfig([], { IMAGE_RELAY_METRICS_TOKEN: 'scrape-secret-000001' }).metricsToken, 'scrape-secret-000001');
     assert.throws(() => loadConfig(['--metrics-token', 'short'], {}), /--metrics-token: use at least 16 characters/);
   });
+
+  it('sets limits that let a 60 fps camera and a wall of screens through', () => {
+    const { limits } = loadConfig([], {});
+    assert.deepEqual(limits.publishPerClient, { perSecond: 120, burst: 240 });
+    assert.deepEqual(limits.publishPerChannel, { perSecond: 480, burst: 960 });
+    assert.equal(limits.streamsPerClient, 1024);
+    const set = loadConfig(['--publish-rate', '30', '--publish-burst', '90'], { IMAGE_RELAY_CHANNEL_PUBLISH_RATE: '200', IMAGE_RELAY_CHANNEL_PUBLISH_BURST: '400' }).limits;
+    assert.deepEqual(set.publishPerClient, { perSecond: 30, burst: 90 });
+    assert.deepEqual(set.publishPerChannel, { perSecond: 200, burst: 400 });
+    assert.throws(() => loadConfig(['--publish-rate', '0'], {}), /--publish-rate: "0" is not at least 1/);
+    assert.throws(() => loadConfig(['--channel-publish-burst', 'many'], {}), /--channel-publish-burst/);
+  });
+
+  it('reads --publishes-per-minute, from before the token buckets, as a rate of N/60 a second', () => {
+    assert.deepEqual(loadConfig(['--publishes-per-minute', '6000'], {}).limits.publishPerClient, { perSecond: 100, burst: 240 });
+    // A setting meant to hold a client down is not loosened by the default burst.
+    assert.deepEqual(loadConfig([], { IMAGE_RELAY_PUBLISHES_PER_MINUTE: '30' }).limits.publishPerClient, { perSecond: 0.5, burst: 30 });
+    assert.deepEqual(loadConfig(['--publishes-per-minute', '30', '--publish-burst', '5'], {}).limits.publishPerClient, { perSecond: 0.5, burst: 5 });
+    // The benchmark's old "unlimited" is still unlimited per client (the per-channel limit is new: --channel-publish-rate).
+    assert.deepEqual(loadConfig(['--publishes-per-minute', '1000000000'], {}).limits.publishPerClient, { perSecond: 1e9 / 60, burst: 240 });
+    assert.throws(
+      () => loadConfig(['--publish-rate', '100'], { IMAGE_RELAY_PUBLISHES_PER_MINUTE: '600' }),
+      /--publishes-per-minute and --publish-rate: give one, not both/,
+    );
+  });
 });

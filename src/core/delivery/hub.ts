@@ -3,6 +3,7 @@ import { ALL_CHANNELS } from '../channel-name.js';
 import { RelayError } from '../errors.js';
 import { compareEventIds, parseEventId } from '../event-id.js';
 import type { ImageRecord, NewImage } from '../image-record.js';
+import type { PublishLimit } from '../limits/publish-limit.js';
 import type { DeliveryLimits } from './delivery-limits.js';
 import { IGNORING_OBSERVER, type DeliveryObserver } from './delivery-observer.js';
 import type { DisconnectSignal, FrameEncoder, FrameSink } from './frame-sink.js';
@@ -14,6 +15,11 @@ export interface HubOptions {
   readonly heartbeat: { readonly intervalMs: number; readonly frame: Uint8Array };
   /** Told of publishes, deliveries, skips and stuck viewers (the relay's metrics). */
   readonly observer?: DeliveryObserver;
+  /**
+   * Images a channel takes, over all its publishers (each image of a form counts): what its viewers and history
+   * see, however many clients publish into it. None when absent.
+   */
+  readonly channelPublishLimit?: PublishLimit;
 }
 
 export interface SubscribeRequest {
@@ -72,6 +78,8 @@ export class Hub {
   /** Stores an image; resolves with its record and how many of this process's viewers it was sent to. */
   async publish(image: NewImage): Promise<{ record: ImageRecord; viewers: number }> {
     if (this.closing) throw new RelayError('shutting_down');
+    const refusal = this.options.channelPublishLimit?.take(image.channel);
+    if (refusal) throw refusal;
     const record = await this.backend.append(image);
     this.observer.onPublished(record);
     return { record, viewers: this.viewerCount(image.channel) };

@@ -1,8 +1,6 @@
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AccessPolicy } from '../../core/access/access-policy.js';
 import { OPEN_GRANT, type Grant } from '../../core/access/grant.js';
-import { RelayError } from '../../core/errors.js';
 import { presentedToken } from './presented-token.js';
 
 declare module 'fastify' {
@@ -16,17 +14,13 @@ declare module 'fastify' {
   }
 }
 
-/** Rate limits and stream counts are kept per client: its token, or its address without one. */
+/** Publish rates and stream counts are kept per client: its token, or its address without one. */
 export function clientKey(request: FastifyRequest): string {
   return request.grant === OPEN_GRANT ? `ip:${request.ip}` : request.grant.subject;
 }
 
 /** Authenticates every request that is not public, before anything else runs for it. */
-export async function installAccessControl(
-  app: FastifyInstance,
-  policy: AccessPolicy,
-  limits: { publishesPerMinute: number; publishWindowMs: number },
-): Promise<void> {
+export function installAccessControl(app: FastifyInstance, policy: AccessPolicy): void {
   // Set on every request by the hook below (a shared object as a decorator default is refused by Fastify).
   app.decorateRequest('grant', null as unknown as Grant);
   app.addHook('onRequest', async (request) => {
@@ -34,16 +28,5 @@ export async function installAccessControl(
     // The viewer's hashed assets are registered by @fastify/static, which takes no route config.
     if (request.routeOptions.config?.public || request.routeOptions.url?.startsWith('/assets/')) return;
     request.grant = await policy.authenticate(presentedToken(request));
-  });
-  // Publishes per minute per client; the store is an LRU, so a flood of addresses cannot grow it without bound.
-  await app.register(rateLimit, {
-    global: false,
-    hook: 'preHandler',
-    max: limits.publishesPerMinute,
-    timeWindow: limits.publishWindowMs,
-    cache: 10_000,
-    keyGenerator: clientKey,
-    errorResponseBuilder: (_request, context) =>
-      new RelayError('rate_limited', `Too many publishes from this client: at most ${context.max} in ${limits.publishWindowMs / 1000} s. Try again in ${context.after}.`),
   });
 }

@@ -69,7 +69,7 @@ export const channelImageRoutes = (context: RelayContext) =>
       sendJsonReply(reply, 201, description, { location: description.url });
     };
     const bodyLimit = base64Length(config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
-    const publishRoute = { bodyLimit, config: { rateLimit: {} } };
+    const publishRoute = { bodyLimit, config: { publishLimit: true } };
     app.post('/channels/:channel/images', publishRoute, ingest);
     app.put('/channels/:channel/images', publishRoute, ingest);
 

@@ -29,7 +29,7 @@ export const originalApiRoutes = (context: RelayContext) =>
   async function originalApi(app: FastifyInstance): Promise<void> {
     const bodyLimit = base64Length(context.config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
 
-    app.post<ReceiveImageRoute>('/receive-image', { bodyLimit, config: { rateLimit: {} } }, async (request, reply) => {
+    app.post<ReceiveImageRoute>('/receive-image', { bodyLimit, config: { publishLimit: true } }, async (request, reply) => {
       const body = request.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RelayError('missing_image_src');
       // The data: URL the body parser lifted out as it streamed in (see ingest/json-body.ts).
