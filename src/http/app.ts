@@ -8,7 +8,7 @@ import { PublishLimit } from '../core/limits/publish-limit.js';
 import { installAccessControl } from './access/access-hooks.js';
 import { installPublishLimit } from './access/publish-limit-hook.js';
 import { clientErrorResponse, installErrorResponses } from './error-response.js';
-import { streamingJsonBodyParser } from './ingest/json-body.js';
+import { streamingJsonBodyParser } from './ingest/request-body.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
 import { channelEventRoutes } from './routes/channel-events.js';
 import { channelImageRoutes } from './routes/channel-images.js';
