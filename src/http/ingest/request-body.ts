@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FastifyRequest } from 'fastify';
 import { RelayError } from '../../core/errors.js';
+import { base64Length } from '../../core/image/data-url.js';
 import type { ParsedDataUrl } from '../../core/image/data-url.js';
 import { JsonImageBodyScanner } from '../../core/image/json-image-body.js';
 
@@ -10,6 +11,11 @@ const LIFTED_DATA_URL = Symbol('liftedDataUrl');
 
 /** Bytes of a JSON body beside its image: the data: URL header, the channel, metadata (4 KiB), punctuation. */
 export const JSON_BODY_SLACK_BYTES = 64 * 1024;
+
+/** The publish routes' body limit: the largest image as base64, and room for the rest of a JSON body. */
+export function publishBodyLimit(maxImageBytes: number): number {
+  return base64Length(maxImageBytes) + JSON_BODY_SLACK_BYTES;
+}
 
 /** Parses the small rest of a JSON body (Fastify's safe parser: prototype poisoning refused). */
 export type RestParser = (text: string, done: (error: Error | null, value?: unknown) => void) => void;

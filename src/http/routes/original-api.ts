@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { requireSubscribe } from '../../core/access/access-policy.js';
 import { resolveChannelName } from '../../core/channel-name.js';
-import { base64Length } from '../../core/image/data-url.js';
 import { imageFromOriginalBody } from '../ingest/image-body.js';
-import { JSON_BODY_SLACK_BYTES } from '../ingest/request-body.js';
+import { publishBodyLimit } from '../ingest/request-body.js';
 import { sendJsonReply } from '../json-reply.js';
 import type { RelayContext } from '../relay-context.js';
 import { serveEventStream } from '../serve-event-stream.js';
 
 /** The original design's reply, kept word for word so existing clients see what they always saw. */
-const RECEIVED_MESSAGE = 'Images received and accept successfully';
+export const RECEIVED_MESSAGE = 'Images received and accept successfully';
 
 interface ReceiveImageRoute {
   Body: unknown;
@@ -26,7 +25,7 @@ interface SseImageRoute {
  */
 export const originalApiRoutes = (context: RelayContext) =>
   async function originalApi(app: FastifyInstance): Promise<void> {
-    const bodyLimit = base64Length(context.config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
+    const bodyLimit = publishBodyLimit(context.config.maxImageBytes);
 
     app.post<ReceiveImageRoute>('/receive-image', { bodyLimit, config: { publishLimit: true } }, async (request, reply) => {
       const image = imageFromOriginalBody(request.body, request.query.channel, request.grant, context.config.maxImageBytes);
