@@ -29,6 +29,8 @@ export interface RelayOptions {
   readonly backend?: ChannelBackend;
   /** What encodes variants; defaults to sharp. Tests wrap it to hold encodes while they fill the queue. */
   readonly transformer?: ImageTransformer;
+  /** Serve publishes on the lean path where the set-up allows (see http/lean-publish.ts); tests turn it off to compare. */
+  readonly leanPublishPath?: boolean;
 }
 
 /**
@@ -108,7 +110,11 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     onSkipped: (image, error) =>
       logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
   });
-  const http = await buildHttpApp({ hub, config, frames, access, openStreams: new Map(), metrics, variants, mjpeg, readiness }, logger);
+  const http = await buildHttpApp(
+    { hub, config, frames, access, openStreams: new Map(), metrics, variants, mjpeg, readiness },
+    logger,
+    { leanPublishPath: options.leanPublishPath ?? true },
+  );
 
   return {
     hub,

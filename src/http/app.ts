@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import cors from '@fastify/cors';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../core/errors.js';
 import { PublishLimit } from '../core/limits/publish-limit.js';
 import { installAccessControl } from './access/access-hooks.js';
 import { installPublishLimit } from './access/publish-limit-hook.js';
 import { clientErrorResponse, installErrorResponses } from './error-response.js';
-import { streamingJsonBodyParser } from './ingest/json-body.js';
+import { publishBodyLimit, streamingJsonBodyParser } from './ingest/request-body.js';
+import { leanPublishPath, type LeanPath } from './lean-publish.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
 import { channelEventRoutes } from './routes/channel-events.js';
 import { channelImageRoutes } from './routes/channel-images.js';
@@ -35,7 +36,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
  * The plain-HTTP server, made here to set what Fastify has no option for: a request must send its headers within
  * headersTimeoutMs, checked every second rather than Node's default 30 s, so a slowloris client is cut off soon.
  */
-function plainServerFactory(context: RelayContext) {
+function plainServerFactory(context: RelayContext, lean: { path: LeanPath | undefined }) {
   return (handler: http.RequestListener): http.Server =>
     http.createServer(
       {
@@ -43,15 +44,19 @@ function plainServerFactory(context: RelayContext) {
         requestTimeout: context.config.limits.requestTimeoutMs,
         connectionsCheckingInterval: 1000,
       },
-      handler,
+      // The publish routes' lean path first (lean-publish.ts); everything else, and what it declines, is Fastify's.
+      (request, response) => {
+        if (!lean.path?.(request, response)) handler(request, response);
+      },
     );
 }
 
 /** The HTTP edge: Fastify with our error responses, CORS and the route table, around a core it only calls. */
-export async function buildHttpApp(context: RelayContext, logger: Logger): Promise<FastifyInstance> {
+export async function buildHttpApp(context: RelayContext, logger: Logger, options: { leanPublishPath?: boolean } = {}): Promise<FastifyInstance> {
   const tls = context.config.tls;
   const onRefused = (code: ErrorCode): void => context.metrics.onRefused(code);
-  const options = {
+  const lean: { path: LeanPath | undefined } = { path: undefined };
+  const fastifyOptions = {
     loggerInstance: logger as FastifyBaseLogger,
     // One log line per publish and per viewer is written by the routes; per-request lines would double them.
     logController: new LogController({ disableRequestLogging: true }),
@@ -68,11 +73,11 @@ export async function buildHttpApp(context: RelayContext, logger: Logger): Promi
   const app = (
     tls
       ? Fastify({
-          ...options,
+          ...fastifyOptions,
           http2: true,
           https: { allowHTTP1: true, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
         })
-      : Fastify({ ...options, serverFactory: plainServerFactory(context) })
+      : Fastify({ ...fastifyOptions, serverFactory: plainServerFactory(context, lean) })
   ) as unknown as FastifyInstance;
   installErrorResponses(app, onRefused);
 
@@ -93,7 +98,19 @@ export async function buildHttpApp(context: RelayContext, logger: Logger): Promi
     maxAge: 86_400,
   });
   installAccessControl(app, context.access);
-  installPublishLimit(app, new PublishLimit(context.config.limits.publishPerClient, 'client'));
+  const clientLimit = new PublishLimit(context.config.limits.publishPerClient, 'client');
+  installPublishLimit(app, clientLimit);
   for (const routes of ROUTE_MODULES) await app.register(routes(context));
+  if (options.leanPublishPath !== false) {
+    const parseString = app.getDefaultJsonParser('error', 'error');
+    lean.path = leanPublishPath({
+      context,
+      logger,
+      clientLimit,
+      parseRest: (text, done) => parseString({} as FastifyRequest, text, done),
+      onRefused,
+      bodyLimit: publishBodyLimit(context.config.maxImageBytes),
+    });
+  }
   return app;
 }

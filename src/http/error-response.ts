@@ -26,7 +26,8 @@ export function sendRelayError(reply: FastifyReply, error: RelayError, published
     .send({ error: error.code, message: error.message, ...(published ? { published } : {}) });
 }
 
-function toRelayError(error: FastifyError | RelayError | Error): RelayError {
+/** Any error a request met, in the catalogue's terms (Fastify's own by their codes; anything unknown a 500). */
+export function toRelayError(error: FastifyError | RelayError | Error): RelayError {
   if (error instanceof RelayError) return error;
   const code = 'code' in error && typeof error.code === 'string' ? FASTIFY_ERROR_CODES[error.code] : undefined;
   if (code) return new RelayError(code);

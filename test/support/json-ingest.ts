@@ -5,7 +5,7 @@ import { RelayError } from '../../src/core/errors.js';
 import { bytePartsLength } from '../../src/core/image/byte-parts.js';
 import type { ParsedDataUrl } from '../../src/core/image/data-url.js';
 import { imageFromDataUrl } from '../../src/core/image/ingest.js';
-import { liftedDataUrl, streamingJsonBodyParser } from '../../src/http/ingest/json-body.js';
+import { liftedDataUrl, streamingJsonBodyParser } from '../../src/http/ingest/request-body.js';
 
 /**
  * What a JSON publish comes to: the refusal's code, or the channel, the image's bytes and the data: URL text

@@ -35,7 +35,7 @@ export interface RunningRelay {
 }
 
 /** Starts a real relay on an ephemeral port with logs captured in memory. */
-export async function startRelay(overrides: ConfigOverrides = {}, options: Pick<RelayOptions, 'transformer'> = {}): Promise<RunningRelay> {
+export async function startRelay(overrides: ConfigOverrides = {}, options: Pick<RelayOptions, 'transformer' | 'leanPublishPath'> = {}): Promise<RunningRelay> {
   const logLines: Record<string, unknown>[] = [];
   const rawLog: string[] = [];
   const logStream = new Writable({

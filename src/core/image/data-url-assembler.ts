@@ -66,7 +66,7 @@ export class DataUrlAssembler {
   private written = 0;
   private payloadLength = 0;
   /** The characters of a quantum split between two pieces (or, once padding began, those before the "="). */
-  private readonly carry = Buffer.alloc(4);
+  private readonly carry = Buffer.allocUnsafe(4); // a slice of Node's pool: Buffer.alloc would make an ArrayBuffer
   private carryLength = 0;
   private paddingLength = 0;
   /** Whether any control character arrived as itself, not as a JSON escape: see the class comment. */

@@ -83,8 +83,8 @@ export class JsonImageBodyScanner {
   private invalidJson = false;
   private rest = Buffer.allocUnsafe(INITIAL_REST_BYTES);
   private restLength = 0;
-  /** Reused for the one byte a JSON escape stands for (the assembler copies short pieces). */
-  private readonly escapedByte = Buffer.alloc(1);
+  /** Reused for the one byte a JSON escape stands for (the assembler copies short pieces); made when needed. */
+  private escapedByte: Buffer | undefined;
 
   constructor(private readonly limits: JsonImageBodyLimits) {}
 
@@ -251,6 +251,7 @@ export class JsonImageBodyScanner {
   }
 
   private pushEscaped(byte: number): void {
+    this.escapedByte ??= Buffer.allocUnsafe(1);
     this.escapedByte[0] = byte;
     this.image!.push(this.escapedByte, true);
   }

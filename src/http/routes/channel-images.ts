@@ -3,13 +3,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requirePublish, requireSubscribe } from '../../core/access/access-policy.js';
 import { resolveChannelName } from '../../core/channel-name.js';
 import { RelayError } from '../../core/errors.js';
-import { base64Length } from '../../core/image/data-url.js';
 import type { NewImage } from '../../core/image-record.js';
 import { MAX_META_BYTES } from '../../core/image-meta.js';
 import { describeImage, type ImageDescription } from '../image-description.js';
 import { immutableCacheControl, latestCacheControl, sendImageOrVariant } from '../image-response.js';
 import { imageFromParsedBody, type IngestQuery } from '../ingest/image-body.js';
-import { JSON_BODY_SLACK_BYTES } from '../ingest/json-body.js';
+import { publishBodyLimit, rawBodyParser } from '../ingest/request-body.js';
 import { MAX_FILES_PER_REQUEST, publishMultipartImages } from '../ingest/multipart-images.js';
 import { sendJsonReply } from '../json-reply.js';
 import type { RelayContext } from '../relay-context.js';
@@ -17,6 +16,9 @@ import type { RelayContext } from '../relay-context.js';
 /** Images listed by `GET /channels/{channel}/images` unless `?limit=` says otherwise, and at most. */
 const HISTORY_PAGE_DEFAULT = 50;
 const HISTORY_PAGE_MAX = 1000;
+
+/** Raw bodies are taken as any image/* type (the bytes decide which) or application/octet-stream. */
+export const IMAGE_MEDIA_TYPE = /^image\/[\w.+-]+$/i;
 
 interface ChannelParams {
   channel: string;
@@ -29,10 +31,8 @@ export const channelImageRoutes = (context: RelayContext) =>
     const publicUrl = config.publicUrl;
 
     // Parsers for this context only: /receive-image stays JSON-only, as the original was.
-    const rawBody = (_request: FastifyRequest, body: string | Buffer, done: (error: null, body: Buffer) => void): void =>
-      done(null, body as Buffer);
-    app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, rawBody);
-    app.addContentTypeParser(/^image\/[\w.+-]+$/i, { parseAs: 'buffer' }, rawBody);
+    app.addContentTypeParser('application/octet-stream', rawBodyParser);
+    app.addContentTypeParser(IMAGE_MEDIA_TYPE, rawBodyParser);
     await app.register(multipart, {
       limits: {
         fileSize: config.maxImageBytes,
@@ -65,10 +65,11 @@ export const channelImageRoutes = (context: RelayContext) =>
         );
         return sendJsonReply(reply, 201, { images }, { location: images[0]!.url });
       }
-      const description = await publishOne(request, imageFromParsedBody(request, channel, config.maxImageBytes));
+      const image = imageFromParsedBody(request.body, request.headers, request.query, channel, config.maxImageBytes);
+      const description = await publishOne(request, image);
       sendJsonReply(reply, 201, description, { location: description.url });
     };
-    const bodyLimit = base64Length(config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
+    const bodyLimit = publishBodyLimit(config.maxImageBytes);
     const publishRoute = { bodyLimit, config: { publishLimit: true } };
     app.post('/channels/:channel/images', publishRoute, ingest);
     app.put('/channels/:channel/images', publishRoute, ingest);

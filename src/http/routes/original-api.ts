@@ -1,16 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import { requirePublish, requireSubscribe } from '../../core/access/access-policy.js';
+import { requireSubscribe } from '../../core/access/access-policy.js';
 import { resolveChannelName } from '../../core/channel-name.js';
-import { RelayError } from '../../core/errors.js';
-import { base64Length } from '../../core/image/data-url.js';
-import { imageFromDataUrl } from '../../core/image/ingest.js';
-import { JSON_BODY_SLACK_BYTES, liftedDataUrl } from '../ingest/json-body.js';
+import { imageFromOriginalBody } from '../ingest/image-body.js';
+import { publishBodyLimit } from '../ingest/request-body.js';
 import { sendJsonReply } from '../json-reply.js';
 import type { RelayContext } from '../relay-context.js';
 import { serveEventStream } from '../serve-event-stream.js';
 
 /** The original design's reply, kept word for word so existing clients see what they always saw. */
-const RECEIVED_MESSAGE = 'Images received and accept successfully';
+export const RECEIVED_MESSAGE = 'Images received and accept successfully';
 
 interface ReceiveImageRoute {
   Body: unknown;
@@ -27,27 +25,16 @@ interface SseImageRoute {
  */
 export const originalApiRoutes = (context: RelayContext) =>
   async function originalApi(app: FastifyInstance): Promise<void> {
-    const bodyLimit = base64Length(context.config.maxImageBytes) + JSON_BODY_SLACK_BYTES;
+    const bodyLimit = publishBodyLimit(context.config.maxImageBytes);
 
     app.post<ReceiveImageRoute>('/receive-image', { bodyLimit, config: { publishLimit: true } }, async (request, reply) => {
-      const body = request.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new RelayError('missing_image_src');
-      // The data: URL the body parser lifted out as it streamed in (see ingest/json-body.ts).
-      const lifted = liftedDataUrl(body);
-      const imageSrc = lifted ?? (body as { imageSrc?: unknown }).imageSrc;
-      const bodyChannel = (body as { channel?: unknown }).channel;
-      if (lifted === undefined && typeof imageSrc !== 'string') throw new RelayError('missing_image_src');
-      const channel = resolveChannelName(bodyChannel ?? request.query.channel);
-      requirePublish(request.grant, channel);
-
-      if (lifted instanceof RelayError) throw lifted;
-      const image = imageFromDataUrl(channel, lifted ?? (imageSrc as string), context.config.maxImageBytes);
+      const image = imageFromOriginalBody(request.body, request.query.channel, request.grant, context.config.maxImageBytes);
       const { record, viewers } = await context.hub.publish(image);
       request.log.info(
-        { channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers },
+        { channel: record.channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers },
         'image published',
       );
-      sendJsonReply(reply, 200, { message: RECEIVED_MESSAGE, id: record.id, channel });
+      sendJsonReply(reply, 200, { message: RECEIVED_MESSAGE, id: record.id, channel: record.channel });
     });
 
     app.get<SseImageRoute>('/sse-image', async (request, reply) => {
