@@ -118,22 +118,35 @@ export function readJsonBody(
 }
 
 /**
- * A raw image body, copied once into one buffer as it arrives: sized from Content-Length when the client sent
- * one (grown by doubling otherwise), instead of a list of chunks concatenated at the end.
+ * A raw image body. One that arrives as one chunk (a small image: one socket read) is taken as it is, with no
+ * copy; a larger one is copied once into one buffer as it arrives, sized from Content-Length when the client sent
+ * one (grown by doubling otherwise), rather than kept as chunks and concatenated at the end.
  */
 export function readRawBody(payload: Readable, headers: IncomingHttpHeaders, limit: number, done: Done): void {
   const contentLength = Number(headers['content-length']);
-  let bytes = Buffer.allocUnsafe(Number.isFinite(contentLength) && contentLength <= limit ? contentLength : 16 * 1024);
+  let first: Buffer | undefined;
+  let bytes: Buffer | undefined;
   let length = 0;
   const take = (chunk: Buffer): void => {
-    if (length + chunk.length > bytes.length) {
+    if (!first && !bytes) {
+      first = chunk;
+      length = chunk.length;
+      return;
+    }
+    if (!bytes) {
+      const expected = Number.isFinite(contentLength) && contentLength <= limit ? contentLength : 2 * length;
+      bytes = Buffer.allocUnsafe(Math.max(expected, length + chunk.length));
+      first!.copy(bytes);
+      first = undefined;
+    } else if (length + chunk.length > bytes.length) {
       const grown = Buffer.allocUnsafe(Math.min(limit, Math.max(bytes.length * 2, length + chunk.length)));
       bytes.copy(grown, 0, 0, length);
       bytes = grown;
     }
     length += chunk.copy(bytes, length);
   };
-  readBody(payload, headers, limit, take, (finished) => finished(null, bytes.subarray(0, length)), done);
+  const finish = (finished: Done): void => finished(null, bytes ? bytes.subarray(0, length) : (first ?? Buffer.alloc(0)));
+  readBody(payload, headers, limit, take, finish, done);
 }
 
 /** readJsonBody as a Fastify content-type parser, with the route's body limit and Fastify's own JSON parser. */
