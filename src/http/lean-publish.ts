@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { OPEN_GRANT } from '../core/access/grant.js';
@@ -31,7 +31,7 @@ export interface LeanPublishOptions {
 const CHANNELS_PREFIX = '/channels/';
 const IMAGES_SUFFIX = '/images';
 /** What @fastify/cors answers every origin with while CORS is open (`*`, no credentials). */
-const OPEN_CORS = { 'access-control-allow-origin': '*' } as const;
+const OPEN_CORS_HEADER = ['access-control-allow-origin', '*'] as const;
 
 /** The request's media type, lower-cased, without parameters; undefined without a Content-Type. */
 function mediaTypeOf(header: string | undefined): string | undefined {
@@ -40,14 +40,16 @@ function mediaTypeOf(header: string | undefined): string | undefined {
   return (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase();
 }
 
-function writeJson(response: ServerResponse, status: number, body: object, headers: OutgoingHttpHeaders): void {
+/** Writes a JSON answer; headers as a flat list, which Node takes without walking an object's keys. */
+function writeJson(response: ServerResponse, status: number, body: object, extraHeader?: readonly [string, string]): void {
   const payload = JSON.stringify(body);
-  response.writeHead(status, {
-    ...OPEN_CORS,
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(payload),
-  });
+  const headers = [
+    OPEN_CORS_HEADER[0], OPEN_CORS_HEADER[1],
+    'content-type', 'application/json; charset=utf-8',
+    'content-length', String(Buffer.byteLength(payload)),
+  ];
+  if (extraHeader) headers.push(extraHeader[0], extraHeader[1]);
+  response.writeHead(status, headers);
   response.end(payload);
 }
 
@@ -76,7 +78,7 @@ export function leanPublishPath(options: LeanPublishOptions): LeanPath | undefin
     else logger.info({ reqId, error: refusal.code, url: route }, 'request refused');
     if (response.headersSent || response.destroyed) return;
     const retryAfter = refusal.retryAfterSeconds ?? retryAfterSecondsOf(refusal.code);
-    writeJson(response, refusal.status, { error: refusal.code, message: refusal.message }, retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) });
+    writeJson(response, refusal.status, { error: refusal.code, message: refusal.message }, retryAfter === undefined ? undefined : ['retry-after', String(retryAfter)]);
   };
 
   const publish = async (request: IncomingMessage, response: ServerResponse, body: unknown, query: Record<string, unknown>, channelParam: string | undefined, reqId: string): Promise<void> => {
@@ -87,10 +89,10 @@ export function leanPublishPath(options: LeanPublishOptions): LeanPath | undefin
     const { record, viewers } = await hub.publish(image);
     logger.info({ reqId, channel: record.channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers }, 'image published');
     if (channelParam === undefined) {
-      writeJson(response, 200, { message: RECEIVED_MESSAGE, id: record.id, channel: record.channel }, {});
+      writeJson(response, 200, { message: RECEIVED_MESSAGE, id: record.id, channel: record.channel });
     } else {
       const description = describeImage(record, config.publicUrl);
-      writeJson(response, 201, description, { location: description.url });
+      writeJson(response, 201, description, ['location', description.url]);
     }
   };
 
