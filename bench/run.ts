@@ -45,6 +45,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --baseline <dir>       also run the image-relay built in another checkout (<dir>/dist/src/cli.js), as
                          "${BASELINE}", wherever image-relay runs: before/after ratios from one run
   --write                write docs/BENCHMARKS.md even for --tiny or --only
+  --viewers <counts>     fan-out viewer counts only, e.g. 1,10 (the common case; writes nothing unless --write)
   --cpu-prof-dir <dir>   write a V8 CPU profile of each image-relay process under <dir>/<server>/ (node --cpu-prof)
   --trace-gc-dir <dir>   run image-relay with node --trace-gc, save each process's trace as <dir>/<server>/<pid>.log
                          and add a table of collections and pauses per measurement
@@ -73,6 +74,7 @@ function parseOptions(argv: string[]): RunOptions {
       write: { type: 'boolean', default: false },
       'cpu-prof-dir': { type: 'string' },
       'trace-gc-dir': { type: 'string' },
+      viewers: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -98,9 +100,12 @@ function parseOptions(argv: string[]): RunOptions {
     servers.add(BASELINE);
   }
   const everyServer = SERVER_NAMES.every((name) => name === BASELINE || servers.has(name));
-  const complete = cells.size === CELL_NAMES.length && everyServer;
+  const basePlan = values.tiny ? PLANS.tiny : PLANS.full;
+  const viewerCounts = values.viewers === undefined ? basePlan.fanOut.viewerCounts : values.viewers.split(',').map(Number);
+  if (viewerCounts.some((count) => !Number.isInteger(count) || count < 1)) fail(`--viewers ${values.viewers}: whole numbers, e.g. 1,10`);
+  const complete = cells.size === CELL_NAMES.length && everyServer && values.viewers === undefined;
   return {
-    plan: values.tiny ? PLANS.tiny : PLANS.full,
+    plan: { ...basePlan, fanOut: { ...basePlan.fanOut, viewerCounts } },
     cells,
     servers,
     // Only a complete full run replaces the document; anything partial would drop tables from it.
