@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import type { DisconnectSignal, FrameSink } from '../core/delivery/frame-sink.js';
+import { releaseHijackedReply } from './release-reply.js';
 
 export interface OpenStream {
   readonly sink: FrameSink;
@@ -40,7 +41,7 @@ class ResponseClosedSignal implements DisconnectSignal {
  * Takes over a reply as a long-lived stream (event stream, MJPEG): headers go out at once with `first` after
  * them, then frames through a FrameSink that honours backpressure, and `last` (if any) when the stream is ended
  * gracefully (a multipart stream's closing delimiter). `X-Accel-Buffering: no` tells nginx not to buffer it;
- * `no-cache` keeps caches out of it.
+ * `no-cache` keeps caches out of it. Once the headers are out, Fastify's request and reply are let go.
  */
 export function openStream(reply: FastifyReply, contentType: string, first: Uint8Array, last?: Uint8Array): OpenStream {
   reply.hijack();
@@ -58,6 +59,7 @@ export function openStream(reply: FastifyReply, contentType: string, first: Uint
   for (const [name, value] of Object.entries(reply.getHeaders())) {
     if (value !== undefined && !(name in headers)) headers[name] = value;
   }
+  releaseHijackedReply(reply);
   response.writeHead(200, headers);
   // Sent on their own, the headers leave as a string that the socket write flattens; sent together with a
   // Buffer, Node keeps them as a rope of some thirty pieces for the life of the stream (about 0.7 kB of heap
