@@ -13,6 +13,11 @@ export interface SubscriberStats {
   readonly skipped: number;
 }
 
+/** Told once, when its subscriber closes: what holds the subscriber (a hub's or MJPEG feed's viewer). */
+export interface SubscriberOwner {
+  subscriberClosed(reason: CloseReason): void;
+}
+
 /**
  * One viewer of one channel: bounded queues in front of a FrameSink.
  *
@@ -42,7 +47,7 @@ export class Subscriber {
     private readonly sink: FrameSink,
     private readonly encode: FrameEncoder<ImageRecord>,
     private readonly limits: DeliveryLimits,
-    private readonly onClose: (reason: CloseReason) => void,
+    private readonly owner: SubscriberOwner,
     private readonly observer: DeliveryObserver = IGNORING_OBSERVER,
   ) {}
 
@@ -93,7 +98,7 @@ export class Subscriber {
     // A stuck socket cannot flush a graceful end, so it is destroyed; the others get a clean end of stream.
     this.sink.close(reason === 'stuck' ? 'abort' : 'end');
     if (reason === 'stuck') this.observer.onStuck();
-    this.onClose(reason);
+    this.owner.subscriberClosed(reason);
   }
 
   /**
