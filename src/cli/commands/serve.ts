@@ -2,7 +2,6 @@ import pino from 'pino';
 import { ConfigError, loadConfig } from '../../config/load-config.js';
 import { OPTION_SPECS } from '../../config/options.js';
 import { DataDirError } from '../../backend/disk/disk-backend.js';
-import { redactRedisUrl } from '../../backend/redis/redis-connection.js';
 import { createRelay } from '../../relay.js';
 import { UsageError, type Command } from '../command.js';
 
@@ -55,6 +54,8 @@ ${optionLines.join('\n')}
     const { port, protocol } = new URL(url);
     logger.info({ url }, `image-relay listening on ${protocol}//localhost:${port}/ (bound to ${url})`);
     if (config.redis) {
+      // Loaded here, not at the top: the module brings ioredis, which a relay without Redis never loads.
+      const { redactRedisUrl } = await import('../../backend/redis/redis-connection.js');
       logger.info(
         { redis: redactRedisUrl(config.redis.url), prefix: config.redis.keyPrefix },
         'channels are kept in Redis, shared with every relay that uses the same Redis and prefix',
