@@ -31,8 +31,7 @@ export async function installAccessControl(
   app.decorateRequest('grant', null as unknown as Grant);
   app.addHook('onRequest', async (request) => {
     request.grant = OPEN_GRANT;
-    // The viewer's hashed assets are registered by @fastify/static, which takes no route config.
-    if (request.routeOptions.config?.public || request.routeOptions.url?.startsWith('/assets/')) return;
+    if (request.routeOptions.config?.public) return;
     request.grant = await policy.authenticate(presentedToken(request));
   });
   // Publishes per minute per client; the store is an LRU, so a flood of addresses cannot grow it without bound.
