@@ -1,8 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { hasReadinessCheck, type ChannelBackend } from './backend/channel-backend.js';
-import { DiskBackend } from './backend/disk/disk-backend.js';
+import { hasDiskUsage, hasReadinessCheck, type ChannelBackend } from './backend/channel-backend.js';
 import { MemoryBackend } from './backend/memory/memory-backend.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { AccessPolicy } from './core/access/access-policy.js';
@@ -31,8 +30,8 @@ export interface RelayOptions {
 
 /**
  * Where channels live: in Redis when configured (several instances act as one), else in the data directory when
- * one is configured, else in this process's memory. The Redis backend and ioredis are loaded only when Redis is
- * configured: ioredis alone is some 1.1 MB of heap and 3 MB of RSS that a relay without Redis would carry.
+ * one is configured, else in this process's memory. Each backend's module is loaded only when it is the one
+ * configured: ioredis alone is some 1.1 MB of heap and 8 MB of RSS that a relay without Redis would carry.
  */
 async function openBackend(config: RelayConfig, logger: Logger): Promise<ChannelBackend> {
   if (config.redis) {
@@ -40,6 +39,7 @@ async function openBackend(config: RelayConfig, logger: Logger): Promise<Channel
     return RedisBackend.open(config.redis, config.history, logger.child({ backend: 'redis' }));
   }
   if (config.dataDir) {
+    const { DiskBackend } = await import('./backend/disk/disk-backend.js');
     return DiskBackend.open({
       dir: config.dataDir.dir,
       maxBytes: config.dataDir.maxBytes,
@@ -90,7 +90,7 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     viewersByChannel: () => hub.viewerCounts(),
     channels: () => hub.channels(),
     ready: () => readiness().ready,
-    diskBytes: backend instanceof DiskBackend ? () => backend.diskBytes : undefined,
+    diskBytes: hasDiskUsage(backend) ? () => backend.diskBytes : undefined,
     variants: () => variants.stats,
     mjpegViewers: () => mjpeg.viewerCount,
   });

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { ConfigError, loadConfig } from '../../config/load-config.js';
 import { OPTION_SPECS } from '../../config/options.js';
-import { DataDirError } from '../../backend/disk/disk-backend.js';
+import { DataDirError } from '../../backend/disk/data-dir-limits.js';
 import { createRelay } from '../../relay.js';
 import { UsageError, type Command } from '../command.js';
 
