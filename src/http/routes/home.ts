@@ -36,5 +36,7 @@ export const homeRoutes = (_context: RelayContext) =>
     app.get('/view/:channel', PUBLIC, async (_request, reply) => sendPage(reply));
     app.get('/grid', PUBLIC, async (_request, reply) => sendPage(reply));
     const assets = new ViewerAssetFiles(`${VIEWER_DIR}assets`);
-    app.get<{ Params: { name: string } }>('/assets/:name', PUBLIC, async (request, reply) => assets.send(request, reply, request.params.name));
+    app.get<{ Params: { name: string } }>('/assets/:name', PUBLIC, async (request, reply) =>
+      assets.send(request, reply, request.params.name),
+    );
   };

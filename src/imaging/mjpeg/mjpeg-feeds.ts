@@ -159,7 +159,8 @@ export class MjpegFeeds {
     let feed = this.feeds.get(key);
     const isNew = !feed;
     if (!feed) {
-      feed = new Feed(key, (image) => this.frameOf(image, request.variant), this.options.onSkipped, (retry) => this.variants.whenRoom(retry));
+      const toFrame = (image: ImageRecord): Promise<ImageRecord> => this.frameOf(image, request.variant);
+      feed = new Feed(key, toFrame, this.options.onSkipped, (retry) => this.variants.whenRoom(retry));
       this.feeds.set(key, feed);
     }
     const watched = feed;
