@@ -68,6 +68,15 @@ export function hasFailureReports(backend: ChannelBackend): backend is ChannelBa
   return typeof (backend as Partial<FailureReports>).onFailure === 'function';
 }
 
+/** An optional ability: a backend that keeps images in files says how many bytes they take (the data directory). */
+export interface DiskUsage {
+  readonly diskBytes: number;
+}
+
+export function hasDiskUsage(backend: ChannelBackend): backend is ChannelBackend & DiskUsage {
+  return typeof (backend as Partial<DiskUsage>).diskBytes === 'number';
+}
+
 export interface ChannelSummary {
   readonly channel: string;
   readonly latestId: string;

@@ -1,4 +1,4 @@
-import { redactRedisUrl } from '../backend/redis/redis-connection.js';
+import { redactRedisUrl } from '../backend/redis/redacted-url.js';
 import type { RelayConfig } from '../config/relay-config.js';
 
 /** One line the relay says at start-up. */

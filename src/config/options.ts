@@ -4,7 +4,7 @@ import {
   DEFAULT_HISTORY_TOTAL_BYTES,
   DEFAULT_MAX_CHANNELS,
 } from '../backend/channel-backend.js';
-import { DEFAULT_DATA_DIR_MAX_BYTES } from '../backend/disk/disk-backend.js';
+import { DEFAULT_DATA_DIR_MAX_BYTES } from '../backend/disk/data-dir-limits.js';
 import {
   DEFAULT_QUEUE_MAX_BYTES,
   DEFAULT_QUEUE_MAX_IMAGES,

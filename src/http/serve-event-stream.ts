@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FrameEncoder } from '../core/delivery/frame-sink.js';
+import type { SubscriptionEnd } from '../core/delivery/viewer-subscription.js';
 import type { ImageRecord } from '../core/image-record.js';
 import { RelayError } from '../core/errors.js';
 import { clientKey } from './access/access-hooks.js';
@@ -21,32 +22,33 @@ export function lastEventIdOf(request: FastifyRequest<{ Querystring: { lastEvent
 
 /**
  * Counts an open stream (event stream or MJPEG) against the client's streams-per-client limit; refuses with
- * 429 past it. Returns the release to call when the stream ends.
+ * 429 past it. Returns the client's key, to give releaseStreamSlot when the stream ends.
  */
-function claimStreamSlot(context: RelayContext, request: FastifyRequest): () => void {
+function claimStreamSlot(context: RelayContext, request: FastifyRequest): string {
   const client = clientKey(request);
   const open = context.openStreams.get(client) ?? 0;
   if (open >= context.config.limits.streamsPerClient) {
     throw new RelayError('too_many_streams', `This client has ${open} streams open, as many as it may; close one first.`);
   }
   context.openStreams.set(client, open + 1);
-  return () => {
-    const remaining = (context.openStreams.get(client) ?? 1) - 1;
-    if (remaining > 0) context.openStreams.set(client, remaining);
-    else context.openStreams.delete(client);
-  };
+  return client;
 }
 
-/** What a long-lived stream's subscription settles with. */
-interface StreamSubscription {
-  readonly ended: Promise<{ reason: string; stats: { delivered: number; skipped: number } }>;
+function releaseStreamSlot(context: RelayContext, client: string): void {
+  const remaining = (context.openStreams.get(client) ?? 1) - 1;
+  if (remaining > 0) context.openStreams.set(client, remaining);
+  else context.openStreams.delete(client);
 }
 
 /**
  * Serves a long-lived stream (event stream or MJPEG) until the viewer leaves or the relay stops: refuses while
  * the relay stops, claims a stream slot, takes the reply over, subscribes, and logs the viewer's coming and going
- * with `where` (plain fields rather than a child logger: a stream lives for hours, and a child logger per viewer
- * is memory every idle viewer pays for; see docs/BENCHMARKS.md, idle streams).
+ * with `where`.
+ *
+ * What the stream keeps for its lifetime is only what its end needs: the client's key for its slot, `where` and
+ * the relay's logger for the last log line, in one closure. Not the Fastify request (whose child logger, params,
+ * query and headers an idle viewer would pay for by the kilobyte; see docs/BENCHMARKS.md, idle streams), nor a
+ * child logger of our own, nor a promise.
  *
  * The stopping check comes before the reply is taken over, since once the headers are out a refusal can only be
  * a stream that ends at once: the hub and MJPEG feeds refuse subscriptions from the moment the relay starts to
@@ -60,28 +62,25 @@ export function serveStream(
   request: FastifyRequest,
   where: Readonly<Record<string, unknown>>,
   open: () => OpenStream,
-  subscribe: (stream: OpenStream) => StreamSubscription,
+  subscribe: (stream: OpenStream, onEnded: (end: SubscriptionEnd) => void) => void,
   connectedDetails: Readonly<Record<string, unknown>> = {},
 ): void {
   const readiness = context.readiness();
   if (!readiness.ready && readiness.reason === 'shutting_down') throw new RelayError('shutting_down');
-  const releaseSlot = claimStreamSlot(context, request);
+  const client = claimStreamSlot(context, request);
   const stream = open();
   const log = request.server.log;
   log.info({ ...where, ...connectedDetails, remote: request.ip }, 'viewer connected');
-  let subscription: StreamSubscription;
   try {
-    subscription = subscribe(stream);
+    subscribe(stream, ({ reason, stats }) => {
+      releaseStreamSlot(context, client);
+      log.info({ ...where, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
+    });
   } catch (error) {
-    releaseSlot();
+    releaseStreamSlot(context, client);
     stream.sink.close('end');
     context.metrics.onRefused(logRefusal(request, error as Error).code);
-    return;
   }
-  void subscription.ended.then(({ reason, stats }) => {
-    releaseSlot();
-    log.info({ ...where, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
-  });
 }
 
 /** Opens an event stream for one or more channels and keeps it until the viewer leaves or the relay stops. */
@@ -101,7 +100,7 @@ export function serveEventStream(
     request,
     channels.length === 1 ? { channel: channels[0] } : { channels },
     () => openEventStream(reply, context.config.retryMs),
-    (stream) => context.hub.subscribe({ channels, lastEventId, sink: stream.sink, encode, signal: stream.signal, filter }),
+    (stream, onEnded) => context.hub.subscribe({ channels, lastEventId, sink: stream.sink, encode, signal: stream.signal, filter, onEnded }),
     { lastEventId },
   );
 }

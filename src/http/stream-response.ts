@@ -1,6 +1,8 @@
-import type { OutgoingHttpHeaders } from 'node:http';
+import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
 import type { FastifyReply } from 'fastify';
-import type { DisconnectSignal, FrameSink } from '../core/delivery/frame-sink.js';
+import type { DisconnectListener, DisconnectSignal, Frame, FrameSink } from '../core/delivery/frame-sink.js';
+import { releaseHijackedReply } from './release-reply.js';
 
 export interface OpenStream {
   readonly sink: FrameSink;
@@ -8,31 +10,85 @@ export interface OpenStream {
   readonly signal: DisconnectSignal;
 }
 
+type StreamResponse = ServerResponse | Http2ServerResponse;
+
 /**
- * Aborted when the response closes. Not an AbortController: a stream lives for hours, and every idle viewer would
- * pay for its EventTarget (see DisconnectSignal). Listeners are called once, in the order they were added.
+ * A response taken over as a long-lived stream: the viewer's FrameSink and its DisconnectSignal in one object,
+ * with methods rather than closures, holding the response and nothing of Fastify's. An idle viewer keeps it
+ * for hours: an AbortController (about 0.65 kB with its EventTarget), a sink of three closures and a `once`
+ * wrapper would each be heap that every one of thousands of idle viewers pays for (heap snapshots of 5,000
+ * idle streams; see docs/BENCHMARKS.md).
  */
-class ResponseClosedSignal implements DisconnectSignal {
+class ResponseStream implements FrameSink, DisconnectSignal, OpenStream {
   aborted = false;
-  private listeners: (() => void)[] | undefined;
+  /** The one listener a viewer adds (the hub's or an MJPEG feed's); more go to `moreListeners`. */
+  private listener: DisconnectListener | undefined;
+  private moreListeners: DisconnectListener[] | undefined;
 
-  constructor(response: { once(event: 'close', listener: () => void): unknown }) {
-    response.once('close', () => {
-      this.aborted = true;
-      const listeners = this.listeners;
-      this.listeners = undefined;
-      for (const listener of listeners ?? []) listener();
-    });
+  constructor(
+    private readonly response: StreamResponse,
+    /** Written when the stream is ended gracefully (a multipart stream's closing delimiter). */
+    private readonly last: Uint8Array | undefined,
+  ) {
+    // `close` is emitted once; `on` rather than `once`, which would wrap the listener in three more objects.
+    response.on('close', () => this.responseClosed());
   }
 
-  addEventListener(_type: 'abort', listener: () => void): void {
+  get sink(): FrameSink {
+    return this;
+  }
+
+  get signal(): DisconnectSignal {
+    return this;
+  }
+
+  write(frame: Frame): boolean {
+    const response = this.response as ServerResponse;
+    if (!Array.isArray(frame)) return response.write(frame as Uint8Array);
+    // Corked parts leave as one writev (and one HTTP/1.1 chunk): no copy of the shared image bytes.
+    response.cork();
+    let accepted = true;
+    for (const part of frame as readonly Uint8Array[]) accepted = response.write(part);
+    response.uncork();
+    return accepted;
+  }
+
+  waitForDrain(onDrain: () => void): void {
+    this.response.once('drain', onDrain);
+  }
+
+  close(mode: 'end' | 'abort'): void {
+    if (mode === 'abort') this.response.destroy();
+    // A client that went away is past hearing the last bytes.
+    else if (this.last && !this.aborted) (this.response as ServerResponse).end(this.last);
+    else this.response.end();
+  }
+
+  /** Listeners are called once, in the order they were added. */
+  addEventListener(_type: 'abort', listener: DisconnectListener): void {
     if (this.aborted) return;
-    (this.listeners ??= []).push(listener);
+    if (this.listener === undefined) this.listener = listener;
+    else (this.moreListeners ??= []).push(listener);
   }
 
-  removeEventListener(_type: 'abort', listener: () => void): void {
-    const index = this.listeners?.indexOf(listener) ?? -1;
-    if (index !== -1) this.listeners!.splice(index, 1);
+  removeEventListener(_type: 'abort', listener: DisconnectListener): void {
+    if (this.listener === listener) {
+      this.listener = this.moreListeners?.shift();
+      return;
+    }
+    const index = this.moreListeners?.indexOf(listener) ?? -1;
+    if (index !== -1) this.moreListeners!.splice(index, 1);
+  }
+
+  private responseClosed(): void {
+    this.aborted = true;
+    const listeners = this.listener === undefined ? [] : [this.listener, ...(this.moreListeners ?? [])];
+    this.listener = undefined;
+    this.moreListeners = undefined;
+    for (const listener of listeners) {
+      if (typeof listener === 'function') listener();
+      else listener.handleEvent();
+    }
   }
 }
 
@@ -40,12 +96,12 @@ class ResponseClosedSignal implements DisconnectSignal {
  * Takes over a reply as a long-lived stream (event stream, MJPEG): headers go out at once with `first` after
  * them, then frames through a FrameSink that honours backpressure, and `last` (if any) when the stream is ended
  * gracefully (a multipart stream's closing delimiter). `X-Accel-Buffering: no` tells nginx not to buffer it;
- * `no-cache` keeps caches out of it.
+ * `no-cache` keeps caches out of it. Once the headers are out, Fastify's request and reply are let go.
  */
 export function openStream(reply: FastifyReply, contentType: string, first: Uint8Array, last?: Uint8Array): OpenStream {
   reply.hijack();
   const response = reply.raw;
-  const signal = new ResponseClosedSignal(response);
+  const stream = new ResponseStream(response, last);
 
   const headers: OutgoingHttpHeaders = {
     'content-type': contentType,
@@ -58,32 +114,12 @@ export function openStream(reply: FastifyReply, contentType: string, first: Uint
   for (const [name, value] of Object.entries(reply.getHeaders())) {
     if (value !== undefined && !(name in headers)) headers[name] = value;
   }
+  releaseHijackedReply(reply);
   response.writeHead(200, headers);
   // Sent on their own, the headers leave as a string that the socket write flattens; sent together with a
   // Buffer, Node keeps them as a rope of some thirty pieces for the life of the stream (about 0.7 kB of heap
   // per idle viewer, measured with a heap snapshot of 5,000 streams).
   response.flushHeaders();
   response.write(first);
-
-  const sink: FrameSink = {
-    write: (frame) => {
-      if (!Array.isArray(frame)) return response.write(frame as Uint8Array);
-      // Corked parts leave as one writev (and one HTTP/1.1 chunk): no copy of the shared image bytes.
-      response.cork();
-      let accepted = true;
-      for (const part of frame as readonly Uint8Array[]) accepted = response.write(part);
-      response.uncork();
-      return accepted;
-    },
-    waitForDrain: (onDrain) => {
-      response.once('drain', onDrain);
-    },
-    close: (mode) => {
-      if (mode === 'abort') response.destroy();
-      // A client that went away is past hearing the last bytes.
-      else if (last && !signal.aborted) response.end(last);
-      else response.end();
-    },
-  };
-  return { sink, signal };
+  return stream;
 }

@@ -4,7 +4,8 @@ import type { Metric, Registry } from 'prom-client';
  * A label-less Prometheus histogram whose `observe` is a bucket search and three additions. The publish-to-write
  * latency is observed once per viewer per image, inside the delivery loop, where prom-client's own
  * Histogram.observe (a closure, a label object and a label hash per call: about 220 ns, measured) cost more per
- * viewer than anything but the socket write. Scrapes read it through prom-client's registry as any histogram.
+ * viewer than anything but the socket write. Scrapes read it through prom-client's registry as any histogram;
+ * it needs no registry to count, so it counts from the start even when the registry is made at the first scrape.
  */
 export class HotPathHistogram {
   /** Observations per bucket, not cumulative; the last one is +Inf. */
@@ -16,11 +17,10 @@ export class HotPathHistogram {
     readonly name: string,
     readonly help: string,
     private readonly upperBounds: readonly number[],
-    registry: Registry,
+    registry?: Registry,
   ) {
     this.bucketCounts = new Float64Array(upperBounds.length + 1);
-    // prom-client's registry takes any metric with a name and a get() in its object form.
-    registry.registerMetric(this as unknown as Metric);
+    registry?.registerMetric(this as unknown as Metric);
   }
 
   observe(value: number): void {
@@ -31,7 +31,10 @@ export class HotPathHistogram {
     this.count += 1;
   }
 
-  /** The object form prom-client's registry renders (cumulative buckets, then sum and count). */
+  /**
+   * The object form prom-client's registry renders (cumulative buckets, then sum and count): it takes any metric
+   * with a name and a get() in that form.
+   */
   async get(): Promise<object> {
     let cumulative = 0;
     const buckets = [...this.upperBounds, '+Inf'].map((bound, index) => {

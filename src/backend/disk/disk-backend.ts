@@ -1,20 +1,16 @@
 import type { Logger } from 'pino';
 import { RelayError } from '../../core/errors.js';
 import type { ImageRecord, NewImage } from '../../core/image-record.js';
-import type { ChannelBackend, ChannelSummary, HistoryLimits, ReadinessCheck } from '../channel-backend.js';
+import type { ChannelBackend, ChannelSummary, DiskUsage, HistoryLimits, ReadinessCheck } from '../channel-backend.js';
 import { MemoryBackend } from '../memory/memory-backend.js';
+import { DataDirError } from './data-dir-limits.js';
 import { DataDir } from './data-dir.js';
 import { lockDirectory } from './dir-lock.js';
 import { encodeImageFile, imageFileName } from './image-file.js';
 import { PROBE_FILE_NAME, restoreDataDir, type RestoreSummary } from './restore.js';
 import { WriteHealth } from './write-health.js';
 
-/**
- * Above what the default memory budget lets history hold on disk (a file is an image's bytes, 3/7 of what it
- * counts in memory: about 220 MiB of files for 512 MiB), so by default the history limits decide; set it lower
- * for a small disk.
- */
-export const DEFAULT_DATA_DIR_MAX_BYTES = 1024 * 1024 * 1024;
+export { DataDirError, DEFAULT_DATA_DIR_MAX_BYTES } from './data-dir-limits.js';
 
 export interface DiskBackendOptions {
   readonly dir: string;
@@ -27,11 +23,6 @@ export interface DiskBackendOptions {
   readonly now?: () => number;
 }
 
-/** The data directory cannot be created, opened or read, or another relay holds it: the relay does not start. */
-export class DataDirError extends Error {
-  override readonly name = 'DataDirError';
-}
-
 type WriteOutcome = { readonly size: number } | { readonly error: RelayError };
 
 /**
@@ -42,7 +33,7 @@ type WriteOutcome = { readonly size: number } | { readonly error: RelayError };
  * Appends write concurrently (the fsyncs overlap) but take effect in id order: a later image never reaches
  * history or a viewer before an earlier one, which viewers' id-order rule depends on.
  */
-export class DiskBackend implements ChannelBackend, ReadinessCheck {
+export class DiskBackend implements ChannelBackend, ReadinessCheck, DiskUsage {
   private readonly memory: MemoryBackend;
   private readonly fileBytes = new Map<string, number>();
   private storedBytes = 0;

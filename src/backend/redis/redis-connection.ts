@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 
+export { redactRedisUrl } from './redacted-url.js';
+
 /** Where the relay's Redis is and how to reach it (see the `--redis-*` options). */
 export interface RedisSettings {
   /** `redis://[:password@]host:port[/db]`, or `rediss://` for TLS. */
@@ -52,13 +54,3 @@ export function connectRedis(settings: RedisSettings, name: string, commandTimeo
   return new Redis(settings.url, connectionOptions(settings, name, commandTimeoutMs));
 }
 
-/** The URL without its password, for logs. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.href;
-  } catch {
-    return 'redis://<unparseable URL>';
-  }
-}

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../../config/load-config.js';
 import { OPTION_GROUPS } from '../../config/option-groups.js';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from '../../config/options.js';
-import { DataDirError } from '../../backend/disk/disk-backend.js';
+import { DataDirError } from '../../backend/disk/data-dir-limits.js';
 import { createRelay } from '../../relay.js';
 import { UsageError, type Command } from '../command.js';
 import { createLogger, resolveLogFormat } from '../logger.js';

@@ -22,14 +22,20 @@ export type FrameEncoder<Item> = (item: Item) => Frame;
 
 /**
  * What the hub needs to hear that a viewer went away: the part of AbortSignal it uses, so an AbortSignal will do.
- * The HTTP edge passes a lighter one (see event-stream-response.ts): an AbortController with its EventTarget,
+ * The HTTP edge passes a lighter one (see stream-response.ts): an AbortController with its EventTarget,
  * listener map and per-instance hidden class costs about 0.65 kB of heap per idle viewer.
  */
 export interface DisconnectSignal {
   readonly aborted: boolean;
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
+  addEventListener(type: 'abort', listener: DisconnectListener, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: DisconnectListener): void;
 }
+
+/**
+ * A function, or an object whose handleEvent is called (a DOM EventListenerObject, which AbortSignal takes too):
+ * a viewer's own object can listen for its disconnection without a closure per viewer.
+ */
+export type DisconnectListener = (() => void) | { handleEvent(): void };
 
 /** Bytes in a frame, whether one buffer or parts. */
 export function frameLength(frame: Frame): number {

@@ -6,8 +6,11 @@ import type { ImageRecord, NewImage } from '../image-record.js';
 import type { PublishLimit } from '../limits/publish-limit.js';
 import type { DeliveryLimits } from './delivery-limits.js';
 import { IGNORING_OBSERVER, type DeliveryObserver } from './delivery-observer.js';
+import { ChannelViewers, HubViewer } from './channel-viewers.js';
 import type { DisconnectSignal, FrameEncoder, FrameSink } from './frame-sink.js';
-import { Subscriber, type CloseReason, type SubscriberStats } from './subscriber.js';
+import type { Subscription, SubscriptionEnd } from './viewer-subscription.js';
+
+export type { Subscription, SubscriptionEnd } from './viewer-subscription.js';
 
 export interface HubOptions {
   readonly delivery: DeliveryLimits;
@@ -36,18 +39,8 @@ export interface SubscribeRequest {
   readonly signal: DisconnectSignal;
   /** Limits what the viewer receives to channels it may watch (for ALL_CHANNELS streams under access control). */
   readonly filter?: ((channel: string) => boolean) | undefined;
-}
-
-export interface Subscription {
-  /** Settles when the subscription ends, with why and what it delivered. */
-  readonly ended: Promise<{ reason: CloseReason; stats: SubscriberStats }>;
-}
-
-interface Viewer {
-  readonly subscriber: Subscriber;
-  readonly filter: ((channel: string) => boolean) | undefined;
-  /** Live images that arrived while the backlog was being read; null once the viewer is live. */
-  pending: ImageRecord[] | null;
+  /** Told once, when the subscription ends; the same as awaiting `ended`, without a promise per viewer. */
+  readonly onEnded?: ((end: SubscriptionEnd) => void) | undefined;
 }
 
 /**
@@ -55,12 +48,11 @@ interface Viewer {
  * It knows nothing of HTTP; viewers reach it as FrameSinks.
  */
 export class Hub {
-  private readonly viewersByChannel = new Map<string, Set<Viewer>>();
+  private readonly viewers = new ChannelViewers();
   private readonly stopListening: () => void;
   private readonly stopFailureReports: () => void;
   private readonly heartbeatTimer: NodeJS.Timeout;
   private readonly observer: DeliveryObserver;
-  private openStreams = 0;
   private closing = false;
 
   constructor(
@@ -105,23 +97,21 @@ export class Hub {
   }
 
   viewerCount(channel: string): number {
-    return this.viewersByChannel.get(channel)?.size ?? 0;
+    return this.viewers.count(channel);
   }
 
   /** Open subscriptions: a viewer of several channels on one stream counts once. */
   get streamCount(): number {
-    return this.openStreams;
+    return this.viewers.streamCount;
   }
 
   /** Viewers per channel watched (ALL_CHANNELS for streams of every channel). */
   viewerCounts(): Map<string, number> {
-    return new Map([...this.viewersByChannel].map(([channel, viewers]) => [channel, viewers.size]));
+    return this.viewers.counts();
   }
 
   get totalViewers(): number {
-    let total = 0;
-    for (const viewers of this.viewersByChannel.values()) total += viewers.size;
-    return total;
+    return this.viewers.total;
   }
 
   /**
@@ -131,29 +121,10 @@ export class Hub {
    */
   subscribe(request: SubscribeRequest): Subscription {
     if (this.closing) throw new RelayError('shutting_down');
-    let settle!: (value: { reason: CloseReason; stats: SubscriberStats }) => void;
-    const ended = new Promise<{ reason: CloseReason; stats: SubscriberStats }>((resolve) => (settle = resolve));
     const channels = [...new Set(request.channels)];
-
-    this.openStreams += 1;
-    const subscriber: Subscriber = new Subscriber(request.sink, request.encode, this.options.delivery, (reason) => {
-      this.openStreams -= 1;
-      for (const channel of channels) {
-        const viewers = this.viewersByChannel.get(channel);
-        viewers?.delete(viewer);
-        if (viewers?.size === 0) this.viewersByChannel.delete(channel);
-      }
-      request.signal.removeEventListener('abort', onAbort);
-      settle({ reason, stats: subscriber.stats });
-    }, this.observer);
-    const viewer: Viewer = { subscriber, pending: [], filter: request.filter };
-    for (const channel of channels) this.viewersOf(channel).add(viewer);
-    const onAbort = (): void => subscriber.close('client_closed');
-    request.signal.addEventListener('abort', onAbort, { once: true });
-    if (request.signal.aborted) onAbort();
-
+    const viewer = new HubViewer(request, channels, request.filter, this.viewers, this.options.delivery, this.observer);
     void this.sendBacklog(channels, request.lastEventId, viewer);
-    return { ended };
+    return viewer;
   }
 
   /** Ends every stream and stops listening; later publishes and subscriptions are refused. */
@@ -162,21 +133,12 @@ export class Hub {
     clearInterval(this.heartbeatTimer);
     this.stopListening();
     this.stopFailureReports();
-    for (const viewers of [...this.viewersByChannel.values()]) {
+    for (const viewers of [...this.viewers.perChannel()]) {
       for (const viewer of [...viewers]) viewer.subscriber.close('shutdown');
     }
   }
 
-  private viewersOf(channel: string): Set<Viewer> {
-    let viewers = this.viewersByChannel.get(channel);
-    if (!viewers) {
-      viewers = new Set();
-      this.viewersByChannel.set(channel, viewers);
-    }
-    return viewers;
-  }
-
-  private async sendBacklog(channels: readonly string[], lastEventId: string | undefined, viewer: Viewer): Promise<void> {
+  private async sendBacklog(channels: readonly string[], lastEventId: string | undefined, viewer: HubViewer): Promise<void> {
     const replay = lastEventId !== undefined && parseEventId(lastEventId) !== undefined;
     let backlog: ImageRecord[] = [];
     try {
@@ -203,8 +165,8 @@ export class Hub {
   }
 
   private fanOut(image: ImageRecord): void {
-    const ofChannel = this.viewersByChannel.get(image.channel);
-    const ofAll = this.viewersByChannel.get(ALL_CHANNELS);
+    const ofChannel = this.viewers.of(image.channel);
+    const ofAll = this.viewers.of(ALL_CHANNELS);
     if (!ofChannel && !ofAll) return;
     // A viewer of both the channel and every channel is still one viewer: the Set keeps it once.
     const viewers = ofChannel && ofAll ? new Set([...ofChannel, ...ofAll]) : (ofChannel ?? ofAll)!;
@@ -221,7 +183,7 @@ export class Hub {
   }
 
   private beat(): void {
-    for (const viewers of this.viewersByChannel.values()) {
+    for (const viewers of this.viewers.perChannel()) {
       for (const viewer of viewers) viewer.subscriber.writeControl(this.options.heartbeat.frame);
     }
   }

@@ -13,6 +13,11 @@ export interface SubscriberStats {
   readonly skipped: number;
 }
 
+/** Told once, when its subscriber closes: what holds the subscriber (a hub's or MJPEG feed's viewer). */
+export interface SubscriberOwner {
+  subscriberClosed(reason: CloseReason): void;
+}
+
 /**
  * One viewer of one channel: bounded queues in front of a FrameSink.
  *
@@ -22,10 +27,14 @@ export interface SubscriberStats {
  * Last-Event-ID) are never skipped: they are history's own buffers, so holding them costs no extra memory, and
  * they are sent first. If the sink takes nothing for `stuckTimeoutMs`, the viewer is cut off.
  * Images are delivered once each, in id order, whatever mix of backlog and live images reaches it.
+ *
+ * An idle viewer is most viewers most of the time, and may stay for hours: the queues are made when an image first
+ * waits in them, and dropped once they are empty, rather than kept as two empty arrays (and a spent backing store)
+ * per viewer.
  */
 export class Subscriber {
-  private readonly replayQueue: ImageRecord[] = [];
-  private readonly queue: ImageRecord[] = [];
+  private replayQueue: ImageRecord[] | undefined;
+  private queue: ImageRecord[] | undefined;
   private queuedBytes = 0;
   private lastQueuedId: string | undefined;
   private waitingForDrain = false;
@@ -38,7 +47,7 @@ export class Subscriber {
     private readonly sink: FrameSink,
     private readonly encode: FrameEncoder<ImageRecord>,
     private readonly limits: DeliveryLimits,
-    private readonly onClose: (reason: CloseReason) => void,
+    private readonly owner: SubscriberOwner,
     private readonly observer: DeliveryObserver = IGNORING_OBSERVER,
   ) {}
 
@@ -58,10 +67,15 @@ export class Subscriber {
     if (this.closed) return;
     if (this.lastQueuedId !== undefined && compareEventIds(image.id, this.lastQueuedId) <= 0) return;
     this.lastQueuedId = image.id;
+    // Nothing waits and the transport takes bytes: straight to it, as a flush of a one-image queue would.
+    if (!this.waitingForDrain && this.replayQueue === undefined && this.queue === undefined) {
+      this.send(image, replayed);
+      return;
+    }
     if (replayed) {
-      this.replayQueue.push(image);
+      (this.replayQueue ??= []).push(image);
     } else {
-      this.queue.push(image);
+      (this.queue ??= []).push(image);
       this.queuedBytes += image.bytes.length;
       this.skipStaleImages();
     }
@@ -78,13 +92,13 @@ export class Subscriber {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.stuckTimer);
-    this.replayQueue.length = 0;
-    this.queue.length = 0;
+    this.replayQueue = undefined;
+    this.queue = undefined;
     this.queuedBytes = 0;
     // A stuck socket cannot flush a graceful end, so it is destroyed; the others get a clean end of stream.
     this.sink.close(reason === 'stuck' ? 'abort' : 'end');
     if (reason === 'stuck') this.observer.onStuck();
-    this.onClose(reason);
+    this.owner.subscriberClosed(reason);
   }
 
   /**
@@ -94,15 +108,16 @@ export class Subscriber {
    */
   private skipStaleImages(): void {
     const skippedBefore = this.skippedCount;
+    const queue = this.queue!;
     while (
-      this.queue.length > 1 &&
-      (this.queue.length > this.limits.queueMaxImages || this.queuedBytes > this.limits.queueMaxBytes)
+      queue.length > 1 &&
+      (queue.length > this.limits.queueMaxImages || this.queuedBytes > this.limits.queueMaxBytes)
     ) {
-      let victim = this.queue.findIndex((image, index) =>
-        this.queue.some((later, laterIndex) => laterIndex > index && later.channel === image.channel),
+      let victim = queue.findIndex((image, index) =>
+        queue.some((later, laterIndex) => laterIndex > index && later.channel === image.channel),
       );
       if (victim === -1) victim = 0;
-      const [skipped] = this.queue.splice(victim, 1);
+      const [skipped] = queue.splice(victim, 1);
       this.queuedBytes -= skipped!.bytes.length;
       this.skippedCount += 1;
     }
@@ -111,19 +126,25 @@ export class Subscriber {
 
   private flush(): void {
     while (!this.waitingForDrain && !this.closed) {
-      let image = this.replayQueue.shift();
+      let image = this.replayQueue?.shift();
       const replayed = image !== undefined;
+      if (this.replayQueue?.length === 0) this.replayQueue = undefined;
       if (!image) {
-        image = this.queue.shift();
+        image = this.queue?.shift();
         if (!image) return;
         this.queuedBytes -= image.bytes.length;
+        if (this.queue!.length === 0) this.queue = undefined;
       }
-      this.deliveredCount += 1;
-      const frame = this.encode(image);
-      const accepted = this.sink.write(frame);
-      this.observer.onDelivered(image, frameLength(frame), replayed);
-      if (!accepted) this.waitForDrain();
+      this.send(image, replayed);
     }
+  }
+
+  private send(image: ImageRecord, replayed: boolean): void {
+    this.deliveredCount += 1;
+    const frame = this.encode(image);
+    const accepted = this.sink.write(frame);
+    this.observer.onDelivered(image, frameLength(frame), replayed);
+    if (!accepted) this.waitForDrain();
   }
 
   private waitForDrain(): void {
@@ -132,6 +153,7 @@ export class Subscriber {
     this.stuckTimer.unref();
     this.sink.waitForDrain(() => {
       clearTimeout(this.stuckTimer);
+      this.stuckTimer = undefined;
       this.waitingForDrain = false;
       this.flush();
     });

@@ -25,8 +25,7 @@ export function installAccessControl(app: FastifyInstance, policy: AccessPolicy)
   app.decorateRequest('grant', null as unknown as Grant);
   app.addHook('onRequest', async (request) => {
     request.grant = OPEN_GRANT;
-    // The viewer's hashed assets are registered by @fastify/static, which takes no route config.
-    if (request.routeOptions.config?.public || request.routeOptions.url?.startsWith('/assets/')) return;
+    if (request.routeOptions.config?.public) return;
     request.grant = await policy.authenticate(presentedToken(request));
   });
 }

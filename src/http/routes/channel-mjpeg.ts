@@ -28,7 +28,7 @@ export const channelMjpegRoutes = (context: RelayContext) =>
         request,
         { channel, mjpeg: true },
         () => openStream(reply, MJPEG_CONTENT_TYPE, MJPEG_PREAMBLE, MJPEG_EPILOGUE),
-        (stream) => context.mjpeg.watch({ channel, variant, sink: stream.sink, signal: stream.signal }),
+        (stream, onEnded) => context.mjpeg.watch({ channel, variant, sink: stream.sink, signal: stream.signal, onEnded }),
       );
     });
   };

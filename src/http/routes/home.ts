@@ -1,6 +1,6 @@
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RelayContext } from '../relay-context.js';
+import { ViewerAssetFiles } from '../viewer-asset-files.js';
 import { loadViewerPage, VIEWER_CSP, VIEWER_DIR } from '../viewer-assets.js';
 
 const HEALTH_TEXT = 'status ok!';
@@ -35,14 +35,8 @@ export const homeRoutes = (_context: RelayContext) =>
     if (!page) return;
     app.get('/view/:channel', PUBLIC, async (_request, reply) => sendPage(reply));
     app.get('/grid', PUBLIC, async (_request, reply) => sendPage(reply));
-    await app.register(fastifyStatic, {
-      root: `${VIEWER_DIR}assets`,
-      prefix: '/assets/',
-      wildcard: false,
-      index: false,
-      // Asset names carry a content hash: a changed file is a new URL, so browsers may keep these forever.
-      immutable: true,
-      maxAge: '365d',
-      setHeaders: (response) => response.setHeader('x-content-type-options', 'nosniff'),
-    });
+    const assets = new ViewerAssetFiles(`${VIEWER_DIR}assets`);
+    app.get<{ Params: { name: string } }>('/assets/:name', PUBLIC, async (request, reply) =>
+      assets.send(request, reply, request.params.name),
+    );
   };

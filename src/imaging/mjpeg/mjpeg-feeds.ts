@@ -1,7 +1,8 @@
 import type { DeliveryLimits } from '../../core/delivery/delivery-limits.js';
 import type { DeliveryObserver } from '../../core/delivery/delivery-observer.js';
 import type { DisconnectSignal, FrameSink } from '../../core/delivery/frame-sink.js';
-import { Subscriber, type CloseReason, type SubscriberStats } from '../../core/delivery/subscriber.js';
+import type { Subscriber } from '../../core/delivery/subscriber.js';
+import { ViewerSubscription, type Subscription, type SubscriptionEnd, type ViewerParts } from '../../core/delivery/viewer-subscription.js';
 import { RelayError } from '../../core/errors.js';
 import { compareEventIds } from '../../core/event-id.js';
 import type { ImageRecord } from '../../core/image-record.js';
@@ -32,6 +33,8 @@ export interface MjpegWatchRequest {
   readonly variant: VariantRequest;
   readonly sink: FrameSink;
   readonly signal: DisconnectSignal;
+  /** Told once, when the stream ends; the same as awaiting `ended`, without a promise per viewer. */
+  readonly onEnded?: ((end: SubscriptionEnd) => void) | undefined;
 }
 
 /** One channel at one size: converts each image once for all its viewers, newest first. */
@@ -50,6 +53,8 @@ class Feed {
   private disposed = false;
 
   constructor(
+    /** The channel and size, as MjpegFeeds keys its feeds. */
+    readonly key: string,
     private readonly toFrame: (image: ImageRecord) => Promise<ImageRecord>,
     private readonly onSkipped: (image: ImageRecord, error: unknown) => void,
     private readonly whenEncoderHasRoom: (retry: () => void) => () => void,
@@ -100,6 +105,26 @@ class Feed {
   }
 }
 
+/** A viewer of one feed; it is in the feed's viewers from construction until its subscriber closes. */
+class MjpegViewer extends ViewerSubscription {
+  constructor(
+    parts: ViewerParts,
+    private readonly feed: Feed,
+    /** Called when the feed has no viewer left. */
+    private readonly onFeedIdle: (feed: Feed) => void,
+    options: MjpegFeedOptions,
+  ) {
+    super(parts, options.delivery, options.observer);
+    feed.viewers.add(this.subscriber);
+    this.listenForDisconnect();
+  }
+
+  protected forget(): void {
+    this.feed.viewers.delete(this.subscriber);
+    if (this.feed.viewers.size === 0) this.onFeedIdle(this.feed);
+  }
+}
+
 /**
  * MJPEG streams of channels. Each (channel, size) has one feed while anyone watches it; the feed turns every new
  * image into a JPEG frame once (through the variant cache, so an image asked for as `?format=jpeg` elsewhere is
@@ -127,35 +152,21 @@ export class MjpegFeeds {
   }
 
   /** Adds a viewer: it gets the channel's latest image at once (if any), then every new one as a frame. */
-  watch(request: MjpegWatchRequest): { readonly ended: Promise<{ reason: CloseReason; stats: SubscriberStats }> } {
+  watch(request: MjpegWatchRequest): Subscription {
     if (this.closing) throw new RelayError('shutting_down');
     // A channel name holds no "?", so the prefix "<channel>?" matches only that channel's feeds.
     const key = `${request.channel}?${variantQueryString(request.variant)}`;
     let feed = this.feeds.get(key);
     const isNew = !feed;
     if (!feed) {
-      feed = new Feed((image) => this.frameOf(image, request.variant), this.options.onSkipped, (retry) => this.variants.whenRoom(retry));
+      const toFrame = (image: ImageRecord): Promise<ImageRecord> => this.frameOf(image, request.variant);
+      feed = new Feed(key, toFrame, this.options.onSkipped, (retry) => this.variants.whenRoom(retry));
       this.feeds.set(key, feed);
     }
     const watched = feed;
-    let settle!: (value: { reason: CloseReason; stats: SubscriberStats }) => void;
-    const ended = new Promise<{ reason: CloseReason; stats: SubscriberStats }>((resolve) => (settle = resolve));
-    const onClose = (reason: CloseReason): void => {
-      watched.viewers.delete(viewer);
-      if (watched.viewers.size === 0 && this.feeds.get(key) === watched) {
-        this.feeds.delete(key);
-        watched.dispose();
-      }
-      request.signal.removeEventListener('abort', onAbort);
-      settle({ reason, stats: viewer.stats });
-    };
-    const viewer: Subscriber = new Subscriber(request.sink, this.encodePart, this.options.delivery, onClose, this.options.observer);
-    watched.viewers.add(viewer);
-    const onAbort = (): void => viewer.close('client_closed');
-    request.signal.addEventListener('abort', onAbort, { once: true });
-    if (request.signal.aborted) onAbort();
+    const viewer = new MjpegViewer({ ...request, encode: this.encodePart }, watched, this.dropFeed, this.options);
 
-    if (watched.latestFrame) viewer.deliver(watched.latestFrame);
+    if (watched.latestFrame) viewer.subscriber.deliver(watched.latestFrame);
     if (isNew) {
       this.source.latest(request.channel).then(
         (latest) => latest && watched.offer(latest),
@@ -163,8 +174,15 @@ export class MjpegFeeds {
         () => this.options.observer?.onBackendError(),
       );
     }
-    return { ended };
+    return viewer;
   }
+
+  /** A feed without viewers is forgotten and stops converting. */
+  private readonly dropFeed = (feed: Feed): void => {
+    if (this.feeds.get(feed.key) !== feed) return;
+    this.feeds.delete(feed.key);
+    feed.dispose();
+  };
 
   /** Ends every MJPEG stream; later ones are refused. */
   close(): void {
