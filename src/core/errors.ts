@@ -22,6 +22,10 @@ export const ERRORS = {
   invalid_meta: { status: 400, message: 'Metadata must be a JSON object (or a caption string).' },
   meta_too_large: { status: 413, message: 'Metadata is larger than this relay accepts.' },
   too_many_files: { status: 413, message: 'The form holds more image files than one request may publish.' },
+  too_many_fields: {
+    status: 413,
+    message: 'The form holds more fields than one request may (8; a meta and a caption before each file are plenty).',
+  },
   no_image: { status: 400, message: 'The form holds no image file.' },
   invalid_multipart: { status: 400, message: 'The multipart/form-data body is malformed.' },
   unsupported_media_type: {
@@ -50,6 +54,10 @@ export const ERRORS = {
   image_too_large: { status: 413, message: 'The image is larger than this relay accepts.' },
   bad_request: { status: 400, message: 'The request could not be understood.' },
   request_timeout: { status: 408, message: 'The request took too long to arrive; send it again, faster.' },
+  uri_too_long: {
+    status: 414,
+    message: 'A part of the URL is longer than this relay accepts (100 characters); channel names and image ids are short.',
+  },
   headers_too_large: { status: 431, message: 'The request headers (or URL) are larger than this relay accepts (16 KiB).' },
   not_found: { status: 404, message: 'Nothing is served at this address.' },
   image_not_found: {

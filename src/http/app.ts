@@ -7,7 +7,7 @@ import type { ErrorCode } from '../core/errors.js';
 import { PublishLimit } from '../core/limits/publish-limit.js';
 import { installAccessControl } from './access/access-hooks.js';
 import { installPublishLimit } from './access/publish-limit-hook.js';
-import { clientErrorResponse, installErrorResponses } from './error-response.js';
+import { clientErrorResponse, frameworkErrorResponse, installErrorResponses } from './error-response.js';
 import { publishBodyLimit, streamingJsonBodyParser } from './ingest/request-body.js';
 import { leanPublishPath, type LeanPath } from './lean-publish.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
@@ -67,6 +67,8 @@ export async function buildHttpApp(context: RelayContext, logger: Logger, option
     // their request is complete the moment its headers are.
     requestTimeout: context.config.limits.requestTimeoutMs,
     clientErrorHandler: clientErrorResponse(onRefused),
+    // Typed per server kind by Fastify; the handler only uses what both kinds' requests and replies have.
+    frameworkErrors: frameworkErrorResponse(onRefused, context.config.corsOrigins === '*') as never,
   };
   // With TLS: HTTP/2, so a browser multiplexes every stream and image fetch on one connection; HTTP/1.1 through
   // ALPN for clients that do not speak it. The routes see the same request and reply either way.

@@ -12,7 +12,8 @@ const FASTIFY_ERROR_CODES: Record<string, ErrorCode> = {
   FST_REQ_FILE_TOO_LARGE: 'image_too_large',
   FST_FILES_LIMIT: 'too_many_files',
   FST_PARTS_LIMIT: 'too_many_files',
-  FST_FIELDS_LIMIT: 'invalid_meta',
+  FST_FIELDS_LIMIT: 'too_many_fields',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'unsupported_media_type',
 };
 
@@ -48,6 +49,20 @@ export function logRefusal(request: FastifyRequest, error: FastifyError | RelayE
   else if (relayError.status >= 500) request.log.warn({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
   else request.log.info({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
   return relayError;
+}
+
+/**
+ * Errors Fastify meets before a request has a route (a path segment over its length limit, a malformed
+ * percent-encoding), which it would otherwise answer in its own shape: in the catalogue's, with CORS's header
+ * when CORS is open, since no hook has run for them.
+ */
+export function frameworkErrorResponse(onRefused: RefusalListener, corsOpen: boolean) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const relayError = logRefusal(request, error);
+    onRefused(relayError.code);
+    if (corsOpen) reply.header('access-control-allow-origin', '*');
+    void sendRelayError(reply, relayError);
+  };
 }
 
 /** Told of every refusal as it becomes a response (the metrics count them by code). */
