@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import type { JwtClaimRules } from '../core/access/jwt-verifier.js';
 import { MIN_TOKEN_LENGTH, parseStaticTokens } from '../core/access/static-tokens.js';
 import type { TokenRate } from '../core/limits/token-buckets.js';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from './options.js';
@@ -185,12 +186,24 @@ function validateAccess(settings: Record<OptionName, string | number>): void {
   if (settings.jwtPublicKey && !['RS256', 'ES256'].includes(algorithm)) {
     throw new ConfigError('--jwt-public-key needs --jwt-algorithm RS256 or ES256');
   }
+  if ((settings.jwtAudience || settings.jwtIssuer || settings.jwtMaxLifetime !== '') && !settings.jwtSecret && !settings.jwtPublicKey) {
+    throw new ConfigError('--jwt-audience, --jwt-issuer and --jwt-max-lifetime go with --jwt-secret or --jwt-public-key');
+  }
   if (settings.metricsToken && (settings.metricsToken as string).length < MIN_TOKEN_LENGTH) {
     throw new ConfigError(`--metrics-token: use at least ${MIN_TOKEN_LENGTH} characters, as for --tokens`);
   }
   if (settings.jwtSecret && (settings.jwtSecret as string).length < 32) {
     throw new ConfigError('--jwt-secret: use at least 32 characters (HS256 keys shorter than the hash are weak)');
   }
+}
+
+/** What JWTs must say besides their signature and `exp` (--jwt-audience, --jwt-issuer, --jwt-max-lifetime). */
+function jwtClaimRules(settings: Record<OptionName, string | number>): JwtClaimRules {
+  return {
+    ...(settings.jwtAudience ? { audience: settings.jwtAudience as string } : {}),
+    ...(settings.jwtIssuer ? { issuer: settings.jwtIssuer as string } : {}),
+    ...(settings.jwtMaxLifetime !== '' && settings.jwtMaxLifetime !== undefined ? { maxLifetimeSeconds: settings.jwtMaxLifetime as number } : {}),
+  };
 }
 
 /** The defaults alone, with overrides: what tests and embedders start from. */
@@ -239,9 +252,9 @@ function toRelayConfig(settings: Record<OptionName, string | number>, publishPer
     access: {
       tokens: settings.tokens as string,
       jwt: settings.jwtSecret
-        ? { algorithm: 'HS256', key: settings.jwtSecret as string }
+        ? { algorithm: 'HS256', key: settings.jwtSecret as string, ...jwtClaimRules(settings) }
         : settings.jwtPublicKey
-          ? { algorithm: settings.jwtAlgorithm as 'RS256' | 'ES256', key: readFileSync(settings.jwtPublicKey as string, 'utf8') }
+          ? { algorithm: settings.jwtAlgorithm as 'RS256' | 'ES256', key: readFileSync(settings.jwtPublicKey as string, 'utf8'), ...jwtClaimRules(settings) }
           : undefined,
     },
     corsOrigins: parseOrigins(settings.corsOrigins as string, Boolean(settings.tokens || settings.jwtSecret || settings.jwtPublicKey)),

@@ -120,6 +120,18 @@ export const OPTION_SPECS = {
     flag: 'jwt-algorithm', env: ['IMAGE_RELAY_JWT_ALGORITHM'], kind: 'jwt-algorithm', defaultValue: '',
     description: 'HS256 (with --jwt-secret), RS256 or ES256 (with --jwt-public-key)',
   },
+  jwtAudience: {
+    flag: 'jwt-audience', env: ['IMAGE_RELAY_JWT_AUDIENCE'], kind: 'string', defaultValue: '',
+    description: 'The "aud" every JWT must name (e.g. image-relay), so a token minted for another service with the same key is refused',
+  },
+  jwtIssuer: {
+    flag: 'jwt-issuer', env: ['IMAGE_RELAY_JWT_ISSUER'], kind: 'string', defaultValue: '',
+    description: 'The "iss" every JWT must carry (the application that mints them)',
+  },
+  jwtMaxLifetime: {
+    flag: 'jwt-max-lifetime', env: ['IMAGE_RELAY_JWT_MAX_LIFETIME'], kind: 'integer', defaultValue: '', min: 1,
+    description: 'Seconds a JWT may live from "iat" to "exp" (both then required); default: any, as long as it has "exp"',
+  },
   corsOrigins: {
     flag: 'cors-origins', env: ['IMAGE_RELAY_CORS_ORIGINS'], kind: 'string', defaultValue: '',
     description: 'Origins allowed to call the relay from a browser, comma-separated, or * (default: * while access control is off, none when on)',

@@ -1,3 +1,4 @@
+import type { JwtClaimRules } from '../core/access/jwt-verifier.js';
 import type { HistoryLimits } from '../backend/channel-backend.js';
 import type { RedisSettings } from '../backend/redis/redis-connection.js';
 import type { DeliveryLimits } from '../core/delivery/delivery-limits.js';
@@ -22,7 +23,10 @@ export interface RelayConfig {
   readonly access: {
     /** Static token spec (see core/access/static-tokens.ts); "" for none. */
     readonly tokens: string;
-    readonly jwt: { readonly algorithm: 'HS256' | 'RS256' | 'ES256'; readonly key: string } | undefined;
+    /** The JWT key, and what tokens must say besides (see JwtClaimRules). */
+    readonly jwt:
+      | ({ readonly algorithm: 'HS256' | 'RS256' | 'ES256'; readonly key: string } & JwtClaimRules)
+      | undefined;
   };
   /** Origins allowed by CORS: '*' for any, or an allowlist (empty: same-origin only). */
   readonly corsOrigins: '*' | readonly string[];

@@ -30,7 +30,7 @@ export class AccessPolicy {
     if (this.jwt && JWT_SHAPE.test(token)) {
       const outcome = await this.jwt.verify(token);
       if ('grant' in outcome) return outcome.grant;
-      throw new RelayError('invalid_token', outcome.refused === 'expired' ? 'The token has expired.' : undefined);
+      throw new RelayError('invalid_token', outcome.refused === 'expired' ? 'The token has expired.' : outcome.detail);
     }
     throw new RelayError('invalid_token');
   }
