@@ -80,3 +80,19 @@ describe('JWT claims the relay requires', () => {
     assert.throws(() => loadConfig(['--jwt-audience', 'image-relay'], {}), /go with --jwt-secret/);
   });
 });
+
+describe('a stream of a token that may watch nothing', () => {
+  it('is refused with 403 before it takes a stream slot', async () => {
+    const publishOnly = 'camera-publish-only-secret-01';
+    const server = await startRelay({ access: { tokens: `${publishOnly}=publish@*`, jwt: undefined }, limits: { streamsPerClient: 1 } });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const response = await fetch(`${server.url}/events?channel=*`, { headers: { authorization: `Bearer ${publishOnly}` } });
+        assert.equal(response.status, 403, `attempt ${attempt + 1}: forbidden, not a slot-holding empty stream (nor 429 once one is held)`);
+        assert.equal(((await response.json()) as { error: string }).error, 'forbidden');
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -10,6 +10,8 @@ export interface Grant {
   readonly canSubscribe: ChannelMatcher;
   /** Whether it may watch every channel (a `*` stream unfiltered, the whole channel list). */
   readonly subscribesToAll: boolean;
+  /** Whether it may watch no channel at all (a publish-only token): a `*` stream of it would show nothing. */
+  readonly subscribesToNone: boolean;
 }
 
 export interface GrantPatterns {
@@ -23,6 +25,7 @@ export function grantOf(subject: string, patterns: GrantPatterns): Grant {
     canPublish: channelMatcher(patterns.publish),
     canSubscribe: channelMatcher(patterns.subscribe),
     subscribesToAll: coversAll(patterns.subscribe),
+    subscribesToNone: patterns.subscribe.length === 0,
   };
 }
 

@@ -63,6 +63,8 @@ export const channelEventRoutes = (context: RelayContext) =>
         throw new RelayError('invalid_channel', `One stream follows at most ${MAX_CHANNELS_PER_STREAM} channels.`);
       }
       for (const channel of channels) if (channel !== ALL_CHANNELS) requireSubscribe(request.grant, channel);
+      // Refused before it takes a stream slot: a `*` stream of a token that may watch nothing would only hold one.
+      if (request.grant.subscribesToNone) throw new RelayError('forbidden', 'This token may not watch any channel.');
       serveEventStream(context, request, reply, channels, encoderFor(context, request.query));
     });
   };
