@@ -99,7 +99,7 @@ export async function buildHttpApp(context: RelayContext, logger: Logger, option
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
     maxAge: 86_400,
   });
-  installAccessControl(app, context.access);
+  installAccessControl(app, context.access, origins);
   const clientLimit = new PublishLimit(context.config.limits.publishPerClient, 'client');
   installPublishLimit(app, clientLimit);
   for (const routes of ROUTE_MODULES) await app.register(routes(context));

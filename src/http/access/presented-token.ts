@@ -9,15 +9,21 @@ export const TOKEN_COOKIE = 'image_relay_token';
  * origins; the weakest, as URLs end up in proxy logs and browser history — the relay keeps it out of its own).
  */
 export function presentedToken(request: FastifyRequest): string | undefined {
+  return presentedCredential(request)?.token;
+}
+
+/** The token and how it came: a cookie is sent by the browser on its own, which writes must not trust alone. */
+export function presentedCredential(request: FastifyRequest): { token: string; via: 'header' | 'cookie' | 'query' } | undefined {
   const authorization = request.headers.authorization;
   if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    return match ? match[1] : authorization; // a malformed header is presented as is, and refused as invalid
+    // A malformed header is presented as is, and refused as invalid.
+    return { token: match ? match[1]! : authorization, via: 'header' };
   }
   const cookie = cookieValue(request.headers.cookie, TOKEN_COOKIE);
-  if (cookie) return cookie;
+  if (cookie) return { token: cookie, via: 'cookie' };
   const query = (request.query as { access_token?: unknown } | undefined)?.access_token;
-  return typeof query === 'string' && query !== '' ? query : undefined;
+  return typeof query === 'string' && query !== '' ? { token: query, via: 'query' } : undefined;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
