@@ -89,8 +89,8 @@ export const DEFAULT_CHANNEL_PUBLISH_BURST = 960;
 /**
  * Streams one client may hold open. One address can be a whole office or a wall of screens behind a proxy or NAT,
  * each screen a grid page with an MJPEG <img> per camera, so a few hundred streams from one address must pass;
- * 1024 does, with room. An idle stream costs about 13 kB of RSS (docs/operations.md, Sizing) and a socket, so the
- * most one client can hold is some 13 MB and 1024 sockets: a runaway loop that opens streams and never closes
+ * 1024 does, with room. An idle stream costs about 10 kB of RSS (docs/operations.md, Sizing) and a socket, so the
+ * most one client can hold is some 10 MB and 1024 sockets: a runaway loop that opens streams and never closes
  * them is stopped within seconds, instead of growing until the process runs out of memory or file descriptors.
  */
 export const DEFAULT_STREAMS_PER_CLIENT = 1024;
