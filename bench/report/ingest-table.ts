@@ -68,6 +68,19 @@ function targetText(target: IngestTarget | undefined): string {
   return target.ratio === undefined ? `– (${limit})` : `${targetMark(target.met)} ${decimal(target.ratio)}× ${target.rival} (${limit})`;
 }
 
+/** The baseline build's measurement of the same route, size and storage as `row`, if the run had one. */
+export function baselineRowOf(rows: readonly IngestRow[], row: IngestRow): IngestRow | undefined {
+  return rows.find(
+    (other) =>
+      other.server === BASELINE &&
+      other.imageBytes === row.imageBytes &&
+      other.method === row.method &&
+      other.path === row.path &&
+      other.route === row.route &&
+      other.dataDir === row.dataDir,
+  );
+}
+
 /** Publishes/s and server CPU per publish, route by route, small images first. */
 export function ingestTable(results: BenchResults): Table | undefined {
   if (!results.ingest) return undefined;
@@ -78,15 +91,7 @@ export function ingestTable(results: BenchResults): Table | undefined {
   /** image-relay's CPU per publish over the baseline's on the same route, size and storage. */
   const overBaseline = (row: IngestRow): string => {
     if (row.server !== 'image-relay') return '';
-    const before = all.find(
-      (other) =>
-        other.server === BASELINE &&
-        other.imageBytes === row.imageBytes &&
-        other.method === row.method &&
-        other.path === row.path &&
-        other.route === row.route &&
-        other.dataDir === row.dataDir,
-    );
+    const before = baselineRowOf(all, row);
     return ratio(cpuMicrosPerPublish(row), before ? cpuMicrosPerPublish(before) : undefined);
   };
   const rows = sorted.map((row) => {

@@ -2,7 +2,7 @@ import { BASELINE, isImageRelay, type ServerName } from '../servers/bench-server
 import { commonCaseCells } from './common-case-table.js';
 import { decimal, size } from './format.js';
 import { p99Of, saturationMegabytes } from './fan-out-tables.js';
-import { cpuMicrosPerPublish, BODIES } from './ingest-table.js';
+import { baselineRowOf, cpuMicrosPerPublish, BODIES } from './ingest-table.js';
 import type { BenchResults } from './results.js';
 import { serverNames } from './table-kit.js';
 import { checkTargets } from './targets-table.js';
@@ -68,15 +68,7 @@ function readAgainstBaseline(results: BenchResults): string[] {
   const rows = results.ingest ?? [];
   const cpu = rows.flatMap((row) => {
     if (row.server !== 'image-relay') return [];
-    const before = rows.find(
-      (other) =>
-        other.server === BASELINE &&
-        other.imageBytes === row.imageBytes &&
-        other.method === row.method &&
-        other.path === row.path &&
-        other.route === row.route &&
-        other.dataDir === row.dataDir,
-    );
+    const before = baselineRowOf(rows, row);
     const [now, then] = [cpuMicrosPerPublish(row), before ? cpuMicrosPerPublish(before) : undefined];
     if (now === undefined || !then) return [];
     return [{ value: now / then, label: `${BODIES[row.route]}${row.method === 'PUT' ? ' (PUT)' : ''}${row.dataDir ? ' --data-dir' : ''} at ${size(row.imageBytes)} ${decimal(now / then)}×` }];

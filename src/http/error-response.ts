@@ -1,6 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RelayError, type ErrorCode } from '../core/errors.js';
 
 /** Fastify's own request errors, in the words of our catalogue. */
@@ -44,10 +44,20 @@ export function toRelayError(error: FastifyError | RelayError | Error): RelayErr
  * the relay saying "not now", logged as the warning it is.
  */
 export function logRefusal(request: FastifyRequest, error: FastifyError | RelayError | Error): RelayError {
+  return logRefusalTo(request.log, error, request.routeOptions.url);
+}
+
+/** logRefusal for requests served without a Fastify request (the lean publish path), with `fields` (its reqId). */
+export function logRefusalTo(
+  log: Pick<FastifyBaseLogger, 'info' | 'warn' | 'error'>,
+  error: FastifyError | RelayError | Error,
+  url: string | undefined,
+  fields: Readonly<Record<string, unknown>> = {},
+): RelayError {
   const relayError = toRelayError(error);
-  if (relayError.code === 'internal_error') request.log.error({ err: error }, 'request failed');
-  else if (relayError.status >= 500) request.log.warn({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
-  else request.log.info({ error: relayError.code, url: request.routeOptions.url }, 'request refused');
+  if (relayError.code === 'internal_error') log.error({ ...fields, err: error }, 'request failed');
+  else if (relayError.status >= 500) log.warn({ ...fields, error: relayError.code, url }, 'request refused');
+  else log.info({ ...fields, error: relayError.code, url }, 'request refused');
   return relayError;
 }
 

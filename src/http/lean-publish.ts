@@ -3,15 +3,14 @@ import { parse as parseQuery } from 'node:querystring';
 import type { Logger } from 'pino';
 import { OPEN_GRANT } from '../core/access/grant.js';
 import { resolveChannelName } from '../core/channel-name.js';
-import { retryAfterSecondsOf, type RelayError } from '../core/errors.js';
+import type { RelayError } from '../core/errors.js';
 import type { PublishLimit } from '../core/limits/publish-limit.js';
-import { toRelayError } from './error-response.js';
+import { logRefusalTo } from './error-response.js';
 import { describeImage } from './image-description.js';
-import { imageFromOriginalBody, imageFromParsedBody, type IngestQuery } from './ingest/image-body.js';
-import { readJsonBody, readRawBody, type RestParser } from './ingest/request-body.js';
+import { imageFromOriginalBody, imageFromParsedBody, RECEIVED_MESSAGE, type IngestQuery } from './ingest/image-body.js';
+import { IMAGE_MEDIA_TYPE, readJsonBody, readRawBody, type RestParser } from './ingest/request-body.js';
+import { writeJsonResponse } from './json-reply.js';
 import type { RelayContext } from './relay-context.js';
-import { IMAGE_MEDIA_TYPE } from './routes/channel-images.js';
-import { RECEIVED_MESSAGE } from './routes/original-api.js';
 
 /** Serves a request if it is one of the lean path's; false hands it to Fastify. */
 export type LeanPath = (request: IncomingMessage, response: ServerResponse) => boolean;
@@ -40,17 +39,9 @@ function mediaTypeOf(header: string | undefined): string | undefined {
   return (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase();
 }
 
-/** Writes a JSON answer; headers as a flat list, which Node takes without walking an object's keys. */
-function writeJson(response: ServerResponse, status: number, body: object, extraHeader?: readonly [string, string]): void {
-  const payload = JSON.stringify(body);
-  const headers = [
-    OPEN_CORS_HEADER[0], OPEN_CORS_HEADER[1],
-    'content-type', 'application/json; charset=utf-8',
-    'content-length', String(Buffer.byteLength(payload)),
-  ];
-  if (extraHeader) headers.push(extraHeader[0], extraHeader[1]);
-  response.writeHead(status, headers);
-  response.end(payload);
+/** Writes a JSON answer with the CORS header every answer carries while CORS is open. */
+function writeJson(response: ServerResponse, status: number, body: object, header?: readonly [string, string]): void {
+  writeJsonResponse(response, status, body, header ? [...OPEN_CORS_HEADER, ...header] : [...OPEN_CORS_HEADER]);
 }
 
 /**
@@ -70,14 +61,10 @@ export function leanPublishPath(options: LeanPublishOptions): LeanPath | undefin
   let requests = 0;
 
   const refuse = (response: ServerResponse, error: unknown, route: string, reqId: string): void => {
-    const refusal = toRelayError(error as Error);
+    const refusal = logRefusalTo(logger, error as Error, route, { reqId });
     onRefused(refusal.code);
-    // As logRefusal (error-response.ts) logs the routes' refusals.
-    if (refusal.code === 'internal_error') logger.error({ reqId, err: error }, 'request failed');
-    else if (refusal.status >= 500) logger.warn({ reqId, error: refusal.code, url: route }, 'request refused');
-    else logger.info({ reqId, error: refusal.code, url: route }, 'request refused');
     if (response.headersSent || response.destroyed) return;
-    const retryAfter = refusal.retryAfterSeconds ?? retryAfterSecondsOf(refusal.code);
+    const retryAfter = refusal.retryAfterSeconds;
     writeJson(response, refusal.status, { error: refusal.code, message: refusal.message }, retryAfter === undefined ? undefined : ['retry-after', String(retryAfter)]);
   };
 

@@ -6,10 +6,3 @@
  */
 export const TEXT_PIECE_LENGTH = 64 * 1024;
 
-/** Calls `visit` with each piece of bytes [start, end) as a one-byte string; stops early when it returns false. */
-export function everyTextPiece(bytes: Buffer, start: number, end: number, visit: (piece: string) => boolean): boolean {
-  for (let offset = start; offset < end; offset += TEXT_PIECE_LENGTH) {
-    if (!visit(bytes.toString('latin1', offset, Math.min(end, offset + TEXT_PIECE_LENGTH)))) return false;
-  }
-  return true;
-}

@@ -8,6 +8,9 @@ import { imageFromBytes, imageFromDataUrl } from '../../core/image/ingest.js';
 import type { NewImage } from '../../core/image-record.js';
 import { liftedDataUrl } from './request-body.js';
 
+/** The original design's reply to a publish, kept word for word so existing clients see what they always saw. */
+export const RECEIVED_MESSAGE = 'Images received and accept successfully';
+
 export interface IngestQuery {
   caption?: string;
   meta?: string;

@@ -12,6 +12,9 @@ const LIFTED_DATA_URL = Symbol('liftedDataUrl');
 /** Bytes of a JSON body beside its image: the data: URL header, the channel, metadata (4 KiB), punctuation. */
 export const JSON_BODY_SLACK_BYTES = 64 * 1024;
 
+/** Raw bodies are taken as any image/* type (the bytes decide which) or application/octet-stream. */
+export const IMAGE_MEDIA_TYPE = /^image\/[\w.+-]+$/i;
+
 /** The publish routes' body limit: the largest image as base64, and room for the rest of a JSON body. */
 export function publishBodyLimit(maxImageBytes: number): number {
   return base64Length(maxImageBytes) + JSON_BODY_SLACK_BYTES;

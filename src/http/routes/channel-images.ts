@@ -8,7 +8,7 @@ import { MAX_META_BYTES } from '../../core/image-meta.js';
 import { describeImage, type ImageDescription } from '../image-description.js';
 import { immutableCacheControl, latestCacheControl, sendImageOrVariant } from '../image-response.js';
 import { imageFromParsedBody, type IngestQuery } from '../ingest/image-body.js';
-import { publishBodyLimit, rawBodyParser } from '../ingest/request-body.js';
+import { IMAGE_MEDIA_TYPE, publishBodyLimit, rawBodyParser } from '../ingest/request-body.js';
 import { MAX_FILES_PER_REQUEST, publishMultipartImages } from '../ingest/multipart-images.js';
 import { sendJsonReply } from '../json-reply.js';
 import type { RelayContext } from '../relay-context.js';
@@ -16,9 +16,6 @@ import type { RelayContext } from '../relay-context.js';
 /** Images listed by `GET /channels/{channel}/images` unless `?limit=` says otherwise, and at most. */
 const HISTORY_PAGE_DEFAULT = 50;
 const HISTORY_PAGE_MAX = 1000;
-
-/** Raw bodies are taken as any image/* type (the bytes decide which) or application/octet-stream. */
-export const IMAGE_MEDIA_TYPE = /^image\/[\w.+-]+$/i;
 
 interface ChannelParams {
   channel: string;

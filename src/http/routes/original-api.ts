@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { requireSubscribe } from '../../core/access/access-policy.js';
 import { resolveChannelName } from '../../core/channel-name.js';
-import { imageFromOriginalBody } from '../ingest/image-body.js';
+import { imageFromOriginalBody, RECEIVED_MESSAGE } from '../ingest/image-body.js';
 import { publishBodyLimit } from '../ingest/request-body.js';
 import { sendJsonReply } from '../json-reply.js';
 import type { RelayContext } from '../relay-context.js';
 import { serveEventStream } from '../serve-event-stream.js';
-
-/** The original design's reply, kept word for word so existing clients see what they always saw. */
-export const RECEIVED_MESSAGE = 'Images received and accept successfully';
 
 interface ReceiveImageRoute {
   Body: unknown;
