@@ -57,7 +57,7 @@ async function openBackend(config: RelayConfig, logger: Logger): Promise<Channel
 /** jose is loaded only when JWTs are configured: some 0.6 MB of heap that a relay without them would carry. */
 async function openJwtVerifier(jwt: NonNullable<RelayConfig['access']['jwt']>): Promise<JwtVerifier> {
   const { JwtVerifier } = await import('./core/access/jwt-verifier.js');
-  return new JwtVerifier(jwt.algorithm, jwt.key, jwt);
+  return new JwtVerifier(jwt, jwt);
 }
 
 /** A relay instance: no globals, so tests start as many as they like side by side. */

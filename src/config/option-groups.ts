@@ -8,7 +8,7 @@ export const OPTION_GROUPS: readonly { readonly title: string; readonly options:
   { title: 'Network', options: ['port', 'host', 'publicUrl', 'tlsCert', 'tlsKey', 'trustProxy', 'headersTimeoutMs', 'requestTimeoutMs'] },
   { title: 'Images and history', options: ['maxImageBytes', 'historyImages', 'historyBytes', 'memoryBudget', 'maxChannels'] },
   { title: 'Delivery to viewers', options: ['queueImages', 'queueBytes', 'stuckTimeoutMs', 'heartbeatMs', 'retryMs'] },
-  { title: 'Access control', options: ['tokens', 'jwtSecret', 'jwtPublicKey', 'jwtAlgorithm', 'jwtAudience', 'jwtIssuer', 'jwtMaxLifetime', 'corsOrigins', 'metricsToken'] },
+  { title: 'Access control', options: ['tokens', 'jwtSecret', 'jwtPublicKey', 'jwtJwksUrl', 'jwtAlgorithm', 'jwtAudience', 'jwtIssuer', 'jwtMaxLifetime', 'corsOrigins', 'metricsToken'] },
   {
     title: 'Abuse limits',
     options: ['publishRate', 'publishBurst', 'channelPublishRate', 'channelPublishBurst', 'publishesPerMinute', 'streamsPerClient'],

@@ -114,11 +114,15 @@ export const OPTION_SPECS = {
   },
   jwtPublicKey: {
     flag: 'jwt-public-key', env: ['IMAGE_RELAY_JWT_PUBLIC_KEY'], kind: 'file', defaultValue: '',
-    description: 'PEM public key of RS256/ES256 JWTs (with --jwt-algorithm; turns access control on)',
+    description: 'PEM public key of the JWTs: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA), the algorithm the key\'s (turns access control on)',
+  },
+  jwtJwksUrl: {
+    flag: 'jwt-jwks-url', env: ['IMAGE_RELAY_JWT_JWKS_URL'], kind: 'string', defaultValue: '',
+    description: 'http(s) URL of a JSON Web Key Set the JWTs are signed with, fetched and cached, re-fetched for a new "kid" (turns access control on)',
   },
   jwtAlgorithm: {
     flag: 'jwt-algorithm', env: ['IMAGE_RELAY_JWT_ALGORITHM'], kind: 'jwt-algorithm', defaultValue: '',
-    description: 'HS256 (with --jwt-secret), RS256 or ES256 (with --jwt-public-key)',
+    description: 'Pin the JWT algorithm: HS256 (with --jwt-secret), RS256, ES256 or EdDSA (must match --jwt-public-key\'s key; with --jwt-jwks-url, the only one taken)',
   },
   jwtAudience: {
     flag: 'jwt-audience', env: ['IMAGE_RELAY_JWT_AUDIENCE'], kind: 'string', defaultValue: '',

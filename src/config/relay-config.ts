@@ -1,3 +1,4 @@
+import type { JwtKeySource } from '../core/access/jwt-keys.js';
 import type { JwtClaimRules } from '../core/access/jwt-verifier.js';
 import type { HistoryLimits } from '../backend/channel-backend.js';
 import type { RedisSettings } from '../backend/redis/redis-connection.js';
@@ -23,10 +24,8 @@ export interface RelayConfig {
   readonly access: {
     /** Static token spec (see core/access/static-tokens.ts); "" for none. */
     readonly tokens: string;
-    /** The JWT key, and what tokens must say besides (see JwtClaimRules). */
-    readonly jwt:
-      | ({ readonly algorithm: 'HS256' | 'RS256' | 'ES256'; readonly key: string } & JwtClaimRules)
-      | undefined;
+    /** The JWT key (a secret, a public key or a key set's URL), and what tokens must say besides (JwtClaimRules). */
+    readonly jwt: (JwtKeySource & JwtClaimRules) | undefined;
   };
   /** Origins allowed by CORS: '*' for any, or an allowlist (empty: same-origin only). */
   readonly corsOrigins: '*' | readonly string[];

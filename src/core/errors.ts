@@ -43,6 +43,12 @@ export const ERRORS = {
     message: 'This relay needs a token: send "Authorization: Bearer <token>" (or ?access_token= for EventSource).',
   },
   invalid_token: { status: 401, message: 'The token is not valid for this relay.' },
+  // Retry-After: the JWKS fetch's back-off (remote-key-set.ts) says when a fetch will be tried again.
+  keys_unavailable: {
+    status: 503,
+    message: 'The relay cannot fetch the keys its tokens are signed with (--jwt-jwks-url) right now; try again shortly.',
+    retryAfterSeconds: 5,
+  },
   forbidden: { status: 403, message: 'This token does not allow that.' },
   // Retry-After: thrown by core/limits/publish-limit.ts with the time its token bucket needs, this only a fallback.
   rate_limited: {
