@@ -224,8 +224,11 @@ function toRelayConfig(settings: Record<OptionName, string | number>, access: Re
     corsOrigins: parseOrigins(settings.corsOrigins as string, Boolean(access.tokens || access.jwt)),
     limits: {
       publishPerClient,
+      publishPerAddress: { perSecond: number('addressPublishRate'), burst: number('addressPublishBurst') },
       publishPerChannel: { perSecond: number('channelPublishRate'), burst: number('channelPublishBurst') },
       streamsPerClient: number('streamsPerClient'),
+      streamsPerAddress: number('streamsPerAddress'),
+      authFailures: { perSecond: number('authFailureRate'), burst: number('authFailureBurst') },
       headersTimeoutMs: number('headersTimeoutMs'),
       requestTimeoutMs: number('requestTimeoutMs'),
     },

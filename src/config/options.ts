@@ -12,6 +12,10 @@ import {
 } from '../core/delivery/delivery-limits.js';
 import { DEFAULT_VARIANT_CACHE_BYTES, DEFAULT_VARIANT_CONCURRENCY } from '../imaging/variant-service.js';
 import {
+  DEFAULT_ADDRESS_PUBLISH_BURST,
+  DEFAULT_ADDRESS_PUBLISH_RATE,
+  DEFAULT_AUTH_FAILURE_BURST,
+  DEFAULT_AUTH_FAILURE_RATE,
   DEFAULT_CHANNEL_PUBLISH_BURST,
   DEFAULT_CHANNEL_PUBLISH_RATE,
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -24,6 +28,7 @@ import {
   DEFAULT_REDIS_KEY_PREFIX,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_RETRY_MS,
+  DEFAULT_STREAMS_PER_ADDRESS,
   DEFAULT_STREAMS_PER_CLIENT,
 } from './relay-config.js';
 
@@ -142,7 +147,7 @@ export const OPTION_SPECS = {
   },
   publishRate: {
     flag: 'publish-rate', env: ['IMAGE_RELAY_PUBLISH_RATE'], kind: 'integer', defaultValue: DEFAULT_PUBLISH_RATE,
-    min: 1, description: 'Publish requests a second one client (token, or IP without one) may keep up',
+    min: 1, description: 'Publish requests a second one client (a token at one address, or an address without one) may keep up',
   },
   publishBurst: {
     flag: 'publish-burst', env: ['IMAGE_RELAY_PUBLISH_BURST'], kind: 'integer', defaultValue: DEFAULT_PUBLISH_BURST,
@@ -163,7 +168,27 @@ export const OPTION_SPECS = {
   },
   streamsPerClient: {
     flag: 'streams-per-client', env: ['IMAGE_RELAY_STREAMS_PER_CLIENT'], kind: 'integer', defaultValue: DEFAULT_STREAMS_PER_CLIENT,
-    min: 1, description: 'Event and MJPEG streams one client (token, or IP without one) may hold open',
+    min: 1, description: 'Event and MJPEG streams one client (a token at one address, or an address without one) may hold open',
+  },
+  streamsPerAddress: {
+    flag: 'streams-per-address', env: ['IMAGE_RELAY_STREAMS_PER_ADDRESS'], kind: 'integer', defaultValue: DEFAULT_STREAMS_PER_ADDRESS,
+    min: 1, description: 'Event and MJPEG streams one address may hold open over all its tokens (with access control)',
+  },
+  addressPublishRate: {
+    flag: 'address-publish-rate', env: ['IMAGE_RELAY_ADDRESS_PUBLISH_RATE'], kind: 'integer', defaultValue: DEFAULT_ADDRESS_PUBLISH_RATE,
+    min: 1, description: 'Publish requests a second one address may keep up over all its tokens (with access control)',
+  },
+  addressPublishBurst: {
+    flag: 'address-publish-burst', env: ['IMAGE_RELAY_ADDRESS_PUBLISH_BURST'], kind: 'integer', defaultValue: DEFAULT_ADDRESS_PUBLISH_BURST,
+    min: 1, description: 'Publish requests one address may make at once over all its tokens (with access control)',
+  },
+  authFailureRate: {
+    flag: 'auth-failure-rate', env: ['IMAGE_RELAY_AUTH_FAILURE_RATE'], kind: 'integer', defaultValue: DEFAULT_AUTH_FAILURE_RATE,
+    min: 1, description: 'Requests a second one address may keep making with a missing or invalid token before it is answered 429',
+  },
+  authFailureBurst: {
+    flag: 'auth-failure-burst', env: ['IMAGE_RELAY_AUTH_FAILURE_BURST'], kind: 'integer', defaultValue: DEFAULT_AUTH_FAILURE_BURST,
+    min: 1, description: 'Requests with a missing or invalid token one address may make at once before it is slowed down',
   },
   trustProxy: {
     flag: 'trust-proxy', env: ['IMAGE_RELAY_TRUST_PROXY'], kind: 'boolean', defaultValue: 'false',

@@ -99,9 +99,9 @@ export async function buildHttpApp(context: RelayContext, logger: Logger, option
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
     maxAge: 86_400,
   });
-  installAccessControl(app, context.access, origins);
+  installAccessControl(app, context.access, origins, context.authFailures);
   const clientLimit = new PublishLimit(context.config.limits.publishPerClient, 'client');
-  installPublishLimit(app, clientLimit);
+  installPublishLimit(app, { client: clientLimit, address: new PublishLimit(context.config.limits.publishPerAddress, 'address') });
   for (const routes of ROUTE_MODULES) await app.register(routes(context));
   if (options.leanPublishPath !== false) {
     const parseString = app.getDefaultJsonParser('error', 'error');
