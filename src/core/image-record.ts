@@ -1,11 +1,13 @@
 import type { ByteParts } from './image/byte-parts.js';
+import type { ImageBytes } from './image/image-bytes.js';
 import type { ImageType } from './image/image-type.js';
 import type { ImageMeta } from './image-meta.js';
 
 /** An image as a publisher hands it to the relay, checked but not yet stored. */
 export interface NewImage {
   readonly channel: string;
-  readonly bytes: Buffer;
+  /** Its bytes: held, or for a data: URL publish kept as the URL's text and decoded when first read. */
+  readonly bytes: ImageBytes;
   readonly type: ImageType;
   readonly width: number;
   readonly height: number;

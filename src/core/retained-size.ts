@@ -5,7 +5,8 @@ import type { ImageRecord } from './image-record.js';
 /**
  * What keeping an image in history costs, counted against the history limits: its bytes plus its data: URL
  * text, which the original stream sends (kept as received, or built lazily and kept as long as the image), plus
- * bookkeeping. Counting
+ * bookkeeping. An image published as a data: URL holds its bytes only once something has read them (see
+ * image-bytes.ts), but they are counted from the start, so reading them never takes history past its budget. Counting
  * the event up front keeps the memory budget honest whether or not an original-stream viewer is connected.
  */
 export function retainedSize(image: ImageRecord): number {

@@ -48,10 +48,10 @@ export async function sendImageOrVariant(
 ): Promise<FastifyReply> {
   const query = request.query as Readonly<Record<string, unknown>> | undefined;
   const original = { etag: `"${image.id}"`, type: image.type, extension: extensionFor(image.type) };
-  if (!asksForVariant(query)) return sendImage(request, reply, image, original, cacheControl, async () => image.bytes);
+  if (!asksForVariant(query)) return sendImage(request, reply, image, original, cacheControl, async () => image.bytes.read());
   const spec = resolveVariant(parseVariantQuery(query!), image.type);
   // The same bytes as the original, so the same ETag: a cache holding either may answer for both.
-  if (variantIsOriginal(spec, image)) return sendImage(request, reply, image, original, cacheControl, async () => image.bytes);
+  if (variantIsOriginal(spec, image)) return sendImage(request, reply, image, original, cacheControl, async () => image.bytes.read());
   const served = { etag: `"${image.id}.${spec.key}"`, type: spec.type, extension: VARIANT_EXTENSIONS[spec.format] };
   const client = clientKey(request);
   return sendImage(request, reply, image, served, cacheControl, async () => (await variants.variantOf(image, spec, client)).bytes);

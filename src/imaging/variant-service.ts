@@ -90,7 +90,7 @@ export class VariantService {
     const encode = this.limiter
       .run(() => {
         this.encodeCount += 1;
-        return this.transformer.transform(image.bytes, spec);
+        return this.transformer.transform(image.bytes.read(), spec);
       })
       .then(
         (variant) => {

@@ -27,7 +27,7 @@ const MAX_VARIANT_FORMS = 32;
 
 /** The data: URL as bytes: as it arrived (original API), or built from a binary upload's bytes. */
 function dataUrlTextOf(image: ImageRecord): ByteParts {
-  return image.dataUrlText ?? encodeDataUrlText(image.dataUrlHeader, image.bytes);
+  return image.dataUrlText ?? encodeDataUrlText(image.dataUrlHeader, image.bytes.read());
 }
 
 /**

@@ -40,7 +40,7 @@ export function referenceParseDataUrl(source: string, maxBytes: number): ParsedD
   const paddingLength = padding === -1 ? 0 : payload.length - padding;
   if (bytes.length === 0 || bytes.length !== (payload.length / 4) * 3 - paddingLength) throw new RelayError('invalid_base64');
   if (bytes.length > maxBytes) throw new RelayError('image_too_large');
-  return { header, declaredType: (match[1] ?? '').toLowerCase(), bytes, text: [Buffer.from(source, 'latin1')] };
+  return { header, declaredType: (match[1] ?? '').toLowerCase(), bytes, byteLength: bytes.length, text: [Buffer.from(source, 'latin1')] };
 }
 
 /** The route's rules after the body is parsed (routes/original-api.ts), given how the data: URL is checked. */
@@ -54,7 +54,7 @@ function routeVerdict(value: unknown, checkDataUrl: (imageSrc: string) => Parsed
     const image = imageFromDataUrl(channel, lifted ?? checkDataUrl(imageSrc as string), maxBytes);
     const text = Buffer.concat(image.dataUrlText!).toString('latin1');
     if (text.length !== bytePartsLength(image.dataUrlText!)) throw new Error('text length mismatch');
-    return { channel, bytes: image.bytes.toString('hex'), text };
+    return { channel, bytes: image.bytes.read().toString('hex'), text };
   } catch (error) {
     if (error instanceof RelayError) return { error: error.code };
     throw error;

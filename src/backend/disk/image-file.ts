@@ -4,6 +4,7 @@ import { bytePartsTail, encodeDataUrlText, type ByteParts } from '../../core/ima
 import { base64Length } from '../../core/image/data-url.js';
 import { isAcceptedImageType } from '../../core/image/image-type.js';
 import type { ImageRecord } from '../../core/image-record.js';
+import { heldBytes } from '../../core/image/image-bytes.js';
 
 /**
  * One stored image is one file: everything needed to serve it again after a restart, in a form that a crash
@@ -57,8 +58,9 @@ export function imageFileName(id: string): string {
 function nonCanonicalTail(record: ImageRecord): string | undefined {
   const text = record.dataUrlText;
   if (!text) return undefined;
-  const lastGroup = record.bytes.length % 3 || 3;
-  const canonical = record.bytes.subarray(record.bytes.length - lastGroup).toString('base64');
+  const bytes = record.bytes.read();
+  const lastGroup = bytes.length % 3 || 3;
+  const canonical = bytes.subarray(bytes.length - lastGroup).toString('base64');
   const tail = bytePartsTail(text, 4);
   return tail === canonical ? undefined : tail;
 }
@@ -82,8 +84,9 @@ export function encodeImageFile(record: ImageRecord): Buffer[] {
   const prefix = Buffer.allocUnsafe(PREFIX_BYTES);
   MAGIC.copy(prefix);
   prefix.writeUInt32BE(headerBytes.length, MAGIC.length);
-  prefix.writeUInt32BE(crc32(record.bytes, crc32(headerBytes)), MAGIC.length + 4);
-  return [prefix, headerBytes, record.bytes];
+  const bytes = record.bytes.read();
+  prefix.writeUInt32BE(crc32(bytes, crc32(headerBytes)), MAGIC.length + 4);
+  return [prefix, headerBytes, bytes];
 }
 
 /** Reads a file written by encodeImageFile; throws ImageFileError for anything else, truncated or damaged. */
@@ -112,7 +115,7 @@ export function decodeImageFile(file: Buffer, expectedId: string): ImageRecord {
     width: header.width,
     height: header.height,
     publishedAt: header.publishedAt,
-    bytes,
+    bytes: heldBytes(bytes),
     dataUrlHeader: header.dataUrlHeader,
     dataUrlText: header.dataUrlTail ? restoredDataUrl(header.dataUrlHeader, bytes, header.dataUrlTail) : undefined,
     meta: header.meta,

@@ -1,6 +1,7 @@
 import { isAcceptedImageType } from '../../core/image/image-type.js';
 import type { ImageMeta } from '../../core/image-meta.js';
 import type { ImageRecord, NewImage } from '../../core/image-record.js';
+import { heldBytes } from '../../core/image/image-bytes.js';
 
 /** A stream entry as ioredis's Buffer replies give it: [id, [field, value, field, value, ...]]. */
 export type RawStreamEntry = [id: Buffer, fields: Buffer[]];
@@ -17,7 +18,7 @@ export function entryArguments(image: NewImage): (string | Buffer)[] {
     String(image.height),
     image.dataUrlHeader,
     image.meta ? JSON.stringify(image.meta) : '',
-    image.bytes,
+    image.bytes.read(),
   ];
 }
 
@@ -39,7 +40,7 @@ export function decodeEntry(channel: string, entry: RawStreamEntry): ImageRecord
   return {
     id: idBytes.toString('latin1'),
     channel,
-    bytes,
+    bytes: heldBytes(bytes),
     type,
     width: Number(fields.get('width')?.toString('latin1')),
     height: Number(fields.get('height')?.toString('latin1')),

@@ -9,8 +9,13 @@ export interface ParsedDataUrl {
   readonly header: string;
   /** The media type the client declared (lower-cased), e.g. "image/png"; may differ from the sniffed type. */
   readonly declaredType: string;
-  /** The decoded image. */
+  /**
+   * The decoded image, or only its first bytes (at least the `keptBytes` the assembler was given) when it is
+   * longer: the rest was checked and let go, and can be decoded again from `text` (see image-bytes.ts).
+   */
   readonly bytes: Buffer;
+  /** The decoded image's length in bytes, whether or not `bytes` holds all of them. */
+  readonly byteLength: number;
   /** The whole URL as it arrived (ASCII), in the pieces it arrived in: what original-stream viewers are sent. */
   readonly text: ByteParts;
 }
@@ -26,6 +31,13 @@ const HYPHEN = 0x2d;
 const UNDERSCORE = 0x5f;
 /** Decoded bytes allocated up front when the URL's length is not known (a chunked request); grown by doubling. */
 const INITIAL_DECODED_BYTES = 64 * 1024;
+/** The most bytes one call to decodeQuanta decodes: a text piece's worth (TEXT_PIECE_LENGTH characters). */
+const PIECE_DECODED_BYTES = (TEXT_PIECE_LENGTH / 4) * 3;
+/**
+ * Where the bytes past those an assembler keeps are decoded, to be checked and let go. One for all assemblers:
+ * each decodes into it and is done with it within one synchronous call.
+ */
+const DISCARDED_BYTES = Buffer.allocUnsafeSlow(PIECE_DECODED_BYTES);
 
 const HEADER = 0;
 const PAYLOAD = 1;
@@ -64,6 +76,8 @@ export class DataUrlAssembler {
   private readonly text = new BytePartsCollector();
   private decoded: Buffer;
   private written = 0;
+  /** How many of the written bytes `decoded` holds: all of them, until keptBytes are held. */
+  private kept = 0;
   private payloadLength = 0;
   /** The characters of a quantum split between two pieces (or, once padding began, those before the "="). */
   private readonly carry = Buffer.allocUnsafe(4); // a slice of Node's pool: Buffer.alloc would make an ArrayBuffer
@@ -75,13 +89,16 @@ export class DataUrlAssembler {
   /**
    * @param maxBytes images larger than this are refused (image_too_large).
    * @param expectedTextLength the URL's length if known (from Content-Length): the decoded buffer is sized once.
+   * @param keptBytes how many decoded bytes to keep (at least; all by default): the rest are decoded only to be
+   *   checked. Enough to tell an image's type and size from covers nearly every image (see ingest.ts).
    */
   constructor(
     private readonly maxBytes: number,
     expectedTextLength = 0,
+    private readonly keptBytes = Infinity,
   ) {
     const expected = expectedTextLength > 0 ? maxDecodedLength(expectedTextLength) + 3 : INITIAL_DECODED_BYTES;
-    this.decoded = Buffer.allocUnsafe(Math.min(expected, maxBytes + 3));
+    this.decoded = Buffer.allocUnsafe(Math.min(expected, maxBytes + 3, keptBytes + PIECE_DECODED_BYTES));
   }
 
   /**
@@ -135,7 +152,8 @@ export class DataUrlAssembler {
     return {
       header: this.header,
       declaredType: this.declaredType,
-      bytes: this.decoded.subarray(0, this.written),
+      bytes: this.decoded.subarray(0, Math.min(this.written, this.kept)),
+      byteLength: this.written,
       text: this.text.finish(),
     };
   }
@@ -184,16 +202,26 @@ export class DataUrlAssembler {
     }
   }
 
-  /** Decodes whole quanta onto the end of the decoded bytes; returns how many bytes they gave. */
+  /**
+   * Decodes whole quanta (at most a text piece of them) onto the end of the decoded bytes, or, once keptBytes are
+   * kept, into DISCARDED_BYTES; returns how many bytes they gave.
+   */
   private decodeQuanta(quanta: string): number {
+    if (this.written >= this.keptBytes) {
+      const decodedLength = DISCARDED_BYTES.write(quanta, 0, 'base64');
+      this.written += decodedLength;
+      return decodedLength;
+    }
     const needed = this.written + (quanta.length / 4) * 3;
     if (needed > this.decoded.length) {
-      const grown = Buffer.allocUnsafe(Math.min(Math.max(needed, this.decoded.length * 2), this.maxBytes + 3));
+      const most = Math.min(this.maxBytes + 3, this.keptBytes + PIECE_DECODED_BYTES);
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(needed, this.decoded.length * 2), most));
       this.decoded.copy(grown, 0, 0, this.written);
       this.decoded = grown;
     }
     const decodedLength = this.decoded.write(quanta, this.written, 'base64');
     this.written += decodedLength;
+    this.kept = this.written;
     return decodedLength;
   }
 

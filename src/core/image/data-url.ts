@@ -1,3 +1,4 @@
+import type { ByteParts } from './byte-parts.js';
 import { DataUrlAssembler, maxDecodedLength, type ParsedDataUrl } from './data-url-assembler.js';
 
 export { maxDecodedLength, type ParsedDataUrl };
@@ -22,4 +23,16 @@ export function parseDataUrl(source: string | Buffer, maxBytes: number): ParsedD
   const assembler = new DataUrlAssembler(maxBytes, text.length);
   assembler.push(text);
   return assembler.finish();
+}
+
+/**
+ * The bytes of a data: URL's text that was checked when it arrived (by DataUrlAssembler) and found to decode to
+ * `length` bytes: the decoding an image kept as text does when its bytes are first read (see image-bytes.ts).
+ */
+export function decodeDataUrlText(text: ByteParts, length: number): Buffer {
+  const assembler = new DataUrlAssembler(length);
+  for (const part of text) assembler.push(part);
+  const { bytes } = assembler.finish();
+  if (bytes.length !== length) throw new Error(`a checked data: URL decoded to ${bytes.length} bytes, not ${length}`);
+  return bytes;
 }

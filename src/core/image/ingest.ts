@@ -1,8 +1,26 @@
 import { RelayError } from '../errors.js';
 import type { ImageMeta } from '../image-meta.js';
 import { dataUrlHeaderFor, type NewImage } from '../image-record.js';
-import { parseDataUrl, type ParsedDataUrl } from './data-url.js';
-import { validateImage } from './validate-image.js';
+import { decodeDataUrlText, parseDataUrl, type ParsedDataUrl } from './data-url.js';
+import { bytesDecodedOnRead, heldBytes, type ImageBytes } from './image-bytes.js';
+import { validateImage, type ImageFacts } from './validate-image.js';
+
+/**
+ * What a data: URL's bytes are, told from those the assembler kept (all of them, or the first IMAGE_HEAD_BYTES of
+ * a larger image, which are then left as text until read). A type and size read from the first bytes are the
+ * whole image's: the readers only walk forward, and answer nothing when the bytes end first. When they do, as
+ * for a JPEG whose frame header follows large EXIF or ICC segments, the whole image is decoded and decides.
+ */
+function checkedBytes(parsed: ParsedDataUrl): { facts: ImageFacts; bytes: ImageBytes } {
+  if (parsed.bytes.length === parsed.byteLength) return { facts: validateImage(parsed.bytes), bytes: heldBytes(parsed.bytes) };
+  try {
+    return { facts: validateImage(parsed.bytes), bytes: bytesDecodedOnRead(parsed.text, parsed.byteLength) };
+  } catch (error) {
+    if (!(error instanceof RelayError) || error.code !== 'unreadable_image') throw error;
+    const whole = decodeDataUrlText(parsed.text, parsed.byteLength);
+    return { facts: validateImage(whole), bytes: heldBytes(whole) };
+  }
+}
 
 /**
  * The original API's ingest: a data: URL from a JSON body, checked down to its bytes. The URL's text is kept as
@@ -25,8 +43,8 @@ export function imageFromDataUrl(
   if (parsed.declaredType === 'image/svg+xml') {
     throw new RelayError('unsupported_image_type', 'SVG can carry scripts, so it is never relayed.');
   }
-  const facts = validateImage(parsed.bytes);
-  return { channel, bytes: parsed.bytes, ...facts, dataUrlHeader: parsed.header, dataUrlText: parsed.text, meta };
+  const { facts, bytes } = checkedBytes(parsed);
+  return { channel, bytes, ...facts, dataUrlHeader: parsed.header, dataUrlText: parsed.text, meta };
 }
 
 /**
@@ -38,5 +56,5 @@ export function imageFromBytes(channel: string, bytes: Buffer, maxImageBytes: nu
     throw new RelayError('image_too_large', `The image is larger than this relay accepts (${maxImageBytes} bytes).`);
   }
   const facts = validateImage(bytes);
-  return { channel, bytes, ...facts, dataUrlHeader: dataUrlHeaderFor(facts.type), meta };
+  return { channel, bytes: heldBytes(bytes), ...facts, dataUrlHeader: dataUrlHeaderFor(facts.type), meta };
 }

@@ -1,5 +1,6 @@
 import { RelayError } from '../errors.js';
 import { DataUrlAssembler, type ParsedDataUrl } from './data-url-assembler.js';
+import { IMAGE_HEAD_BYTES } from './validate-image.js';
 
 /** A JSON body, scanned as it streamed in, with its image taken out (see JsonImageBodyScanner). */
 export interface ScannedJsonBody {
@@ -202,7 +203,7 @@ export class JsonImageBodyScanner {
     // makes the body invalid JSON.
     if (this.image?.sawRawControlCharacter) this.invalidJson = true;
     const expected = this.limits.expectedBytes ? this.limits.expectedBytes - this.restLength : 0;
-    this.image = new DataUrlAssembler(this.limits.maxImageBytes, expected);
+    this.image = new DataUrlAssembler(this.limits.maxImageBytes, expected, IMAGE_HEAD_BYTES);
     this.state = IN_IMAGE;
     this.keyState = EXPECT_VALUE;
   }

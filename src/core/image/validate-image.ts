@@ -3,6 +3,13 @@ import { readImageDimensions } from './dimensions.js';
 import { isAcceptedImageType, type ImageType } from './image-type.js';
 import { sniffImageType } from './sniff.js';
 
+/**
+ * How many of an image's first bytes the publish path keeps to check it (see ingest.ts). Its type shows in the
+ * first few kB, and its size nearly always in the first few hundred bytes; only a JPEG whose frame header comes
+ * after large EXIF or ICC segments needs more, and then the whole image is decoded to check it.
+ */
+export const IMAGE_HEAD_BYTES = 64 * 1024;
+
 export interface ImageFacts {
   readonly type: ImageType;
   readonly width: number;

@@ -10,6 +10,7 @@ import { cachedEncoder } from '../../sse/frame-cache.js';
 import type { VariantService } from '../variant-service.js';
 import { resolveVariant, variantIsOriginal, variantQueryString, type VariantRequest } from '../variant-spec.js';
 import { containsBoundary, encodeMjpegPart } from './multipart-frame.js';
+import { heldBytes } from '../../core/image/image-bytes.js';
 
 /** Where the feeds' images come from: the hub's latest image and the backend's stream of every append. */
 export interface MjpegSource {
@@ -134,7 +135,7 @@ class MjpegViewer extends ViewerSubscription {
  */
 export class MjpegFeeds {
   private readonly feeds = new Map<string, Feed>();
-  private readonly encodePart = cachedEncoder((frame: ImageRecord) => encodeMjpegPart(frame.bytes));
+  private readonly encodePart = cachedEncoder((frame: ImageRecord) => encodeMjpegPart(frame.bytes.read()));
   private readonly stopListening: () => void;
   private readonly keepAliveTimer: NodeJS.Timeout;
   private closing = false;
@@ -216,9 +217,9 @@ export class MjpegFeeds {
     const asItIs = image.type === 'image/jpeg' && (variantQueryString(variant) === '' || variantIsOriginal(spec, image));
     if (!asItIs) {
       const jpeg = await this.variants.variantOf(image, spec);
-      frame = { ...image, bytes: jpeg.bytes, type: 'image/jpeg', width: jpeg.width, height: jpeg.height };
+      frame = { ...image, bytes: heldBytes(jpeg.bytes), type: 'image/jpeg', width: jpeg.width, height: jpeg.height };
     }
-    if (containsBoundary(frame.bytes)) throw new Error('the JPEG holds the MJPEG boundary');
+    if (containsBoundary(frame.bytes.read())) throw new Error('the JPEG holds the MJPEG boundary');
     return frame;
   }
 

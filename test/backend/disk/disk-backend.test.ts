@@ -45,7 +45,7 @@ describe('DiskBackend', () => {
           assert.deepEqual(after.map((record) => record.id), before.map((record) => record.id));
           for (const [index, record] of after.entries()) {
             const original = before[index]!;
-            assert.ok(record.bytes.equals(original.bytes));
+            assert.ok(record.bytes.read().equals(original.bytes.read()));
             assert.deepEqual(
               { ...record, bytes: undefined, dataUrlText: undefined },
               { ...original, bytes: undefined, dataUrlText: undefined },
