@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { hasDiskUsage, hasReadinessCheck, type ChannelBackend } from './backend/channel-backend.js';
+import { hasDiskUsage, hasReadinessCheck, type ChannelBackend } from './core/storage/channel-backend.js';
 import { MemoryBackend } from './backend/memory/memory-backend.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { AccessPolicy } from './core/access/access-policy.js';

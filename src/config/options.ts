@@ -3,7 +3,7 @@ import {
   DEFAULT_HISTORY_MAX_IMAGES,
   DEFAULT_HISTORY_TOTAL_BYTES,
   DEFAULT_MAX_CHANNELS,
-} from '../backend/channel-backend.js';
+} from '../core/storage/history-limits.js';
 import { DEFAULT_DATA_DIR_MAX_BYTES } from '../backend/disk/data-dir-limits.js';
 import {
   DEFAULT_QUEUE_MAX_BYTES,

@@ -1,5 +1,5 @@
 import type { JwtClaimRules } from '../core/access/jwt-verifier.js';
-import type { HistoryLimits } from '../backend/channel-backend.js';
+import type { HistoryLimits } from '../core/storage/history-limits.js';
 import type { RedisSettings } from '../backend/redis/redis-connection.js';
 import type { DeliveryLimits } from '../core/delivery/delivery-limits.js';
 import type { TokenRate } from '../core/limits/token-buckets.js';

@@ -1,4 +1,4 @@
-import { hasFailureReports, type ChannelBackend, type ChannelSummary } from '../../backend/channel-backend.js';
+import { hasFailureReports, type ChannelBackend, type ChannelSummary } from '../storage/channel-backend.js';
 import { ALL_CHANNELS } from '../channel-name.js';
 import { RelayError } from '../errors.js';
 import { compareEventIds, parseEventId } from '../event-id.js';
