@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { hasDiskUsage, hasReadinessCheck, type ChannelBackend } from './core/storage/channel-backend.js';
-import { MemoryBackend } from './backend/memory/memory-backend.js';
+import { openBackend } from './backend/backend-table.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { AccessPolicy } from './core/access/access-policy.js';
 import type { JwtVerifier } from './core/access/jwt-verifier.js';
@@ -23,35 +23,12 @@ import { encodeSseComment } from './sse/sse-frame.js';
 export interface RelayOptions {
   /** Defaults to pino on stdout at the configured level. */
   readonly logger?: Logger;
-  /** Defaults to the one the configuration names (see openBackend). */
+  /** Defaults to the one the configuration chooses (see backend/backend-table.ts). */
   readonly backend?: ChannelBackend;
   /** What encodes variants; defaults to sharp. Tests wrap it to hold encodes while they fill the queue. */
   readonly transformer?: ImageTransformer;
   /** Serve publishes on the lean path where the set-up allows (see http/lean-publish.ts); tests turn it off to compare. */
   readonly leanPublishPath?: boolean;
-}
-
-/**
- * Where channels live: in Redis when configured (several instances act as one), else in the data directory when
- * one is configured, else in this process's memory. Each backend's module is loaded only when it is the one
- * configured: ioredis alone is some 1.1 MB of heap and 8 MB of RSS that a relay without Redis would carry.
- */
-async function openBackend(config: RelayConfig, logger: Logger): Promise<ChannelBackend> {
-  if (config.redis) {
-    const { RedisBackend } = await import('./backend/redis/redis-backend.js');
-    return RedisBackend.open(config.redis, config.history, logger.child({ backend: 'redis' }));
-  }
-  if (config.dataDir) {
-    const { DiskBackend } = await import('./backend/disk/disk-backend.js');
-    return DiskBackend.open({
-      dir: config.dataDir.dir,
-      maxBytes: config.dataDir.maxBytes,
-      limits: config.history,
-      maxImageBytes: config.maxImageBytes,
-      logger,
-    });
-  }
-  return new MemoryBackend(config.history);
 }
 
 /** jose is loaded only when JWTs are configured: some 0.6 MB of heap that a relay without them would carry. */
