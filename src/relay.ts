@@ -12,13 +12,12 @@ import { PublishLimit } from './core/limits/publish-limit.js';
 import { buildHttpApp } from './http/app.js';
 import type { Readiness } from './http/relay-context.js';
 import { describeImage } from './http/image-description.js';
-import { MjpegFeeds } from './imaging/mjpeg/mjpeg-feeds.js';
 import type { ImageTransformer } from './imaging/image-transformer.js';
 import { createSharpTransformer } from './imaging/sharp-transformer.js';
 import { DEFAULT_MAX_INPUT_PIXELS, VariantService } from './imaging/variant-service.js';
-import { createImageFrameEncoders } from './sse/image-frames.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
-import { encodeSseComment } from './sse/sse-frame.js';
+import { mjpegConverters } from './streams/mjpeg/mjpeg-form.js';
+import { createSseForms } from './streams/sse/image-frames.js';
 
 export interface RelayOptions {
   /** Defaults to pino on stdout at the configured level. */
@@ -72,15 +71,15 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     ready: () => readiness().ready,
     diskBytes: hasDiskUsage(backend) ? () => backend.diskBytes : undefined,
     variants: () => variants.stats,
-    mjpegViewers: () => mjpeg.viewerCount,
+    mjpegViewers: () => hub.totalConvertedViewers,
   });
   const hub: Hub = new Hub(backend, {
     delivery: config.delivery,
-    heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
     observer: metrics,
     channelPublishLimit: new PublishLimit(config.limits.publishPerChannel, 'channel'),
   });
-  const frames = createImageFrameEncoders((image, variantQuery) => describeImage(image, config.publicUrl, variantQuery));
+  const frames = createSseForms((image, variantQuery) => describeImage(image, config.publicUrl, variantQuery));
   const access = new AccessPolicy(
     config.access.tokens ? parseStaticTokens(config.access.tokens) : undefined,
     config.access.jwt ? await openJwtVerifier(config.access.jwt) : undefined,
@@ -89,13 +88,9 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     ...config.variants,
     maxInputPixels: DEFAULT_MAX_INPUT_PIXELS,
   });
-  const mjpeg: MjpegFeeds = new MjpegFeeds({ latest: (channel) => hub.latest(channel), listen: (listener) => backend.listen(listener) }, variants, {
-    delivery: config.delivery,
-    keepAliveMs: config.heartbeatIntervalMs,
-    observer: metrics,
-    onSkipped: (image, error) =>
-      logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
-  });
+  const mjpeg = mjpegConverters(variants, (image, error) =>
+    logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
+  );
   const http = await buildHttpApp(
     { hub, config, frames, access, openStreams: new Map(), metrics, variants, mjpeg, readiness },
     logger,
@@ -124,7 +119,6 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     close() {
       closing ??= (async () => {
         await hub.close();
-        mjpeg.close();
         await http.close();
         await backend.close();
       })();
