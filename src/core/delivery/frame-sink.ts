@@ -35,7 +35,7 @@ export interface StreamForm {
 
 /**
  * What the hub needs to hear that a viewer went away: the part of AbortSignal it uses, so an AbortSignal will do.
- * The HTTP edge passes a lighter one (see stream-response.ts): an AbortController with its EventTarget,
+ * The HTTP edge passes a lighter one (see streams/response-stream.ts): an AbortController with its EventTarget,
  * listener map and per-instance hidden class costs about 0.65 kB of heap per idle viewer.
  */
 export interface DisconnectSignal {
