@@ -4,6 +4,7 @@ import { OPTION_SPECS, type OptionName, type OptionSpec } from '../../config/opt
 import { BackendOpenError } from '../../core/storage/backend-open-error.js';
 import { createRelay } from '../../relay.js';
 import { UsageError, type Command } from '../command.js';
+import { tuneHeapForRelaying } from '../heap-tuning.js';
 import { createLogger, resolveLogFormat } from '../logger.js';
 import { startupLines } from '../startup-lines.js';
 
@@ -48,6 +49,7 @@ ${serveOptionsHelp()}`,
       if (error instanceof ConfigError) throw new UsageError(error.message);
       throw error;
     }
+    tuneHeapForRelaying();
     const format = resolveLogFormat(config.logFormat, Boolean(io.stdout.isTTY));
     const logger = createLogger(config.logLevel, format, io.env);
     let relay;
