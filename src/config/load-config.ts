@@ -3,13 +3,12 @@ import { parseArgs } from 'node:util';
 import type { JwtClaimRules } from '../core/access/jwt-verifier.js';
 import { MIN_TOKEN_LENGTH, parseStaticTokens } from '../core/access/static-tokens.js';
 import type { TokenRate } from '../core/limits/token-buckets.js';
+import { backendSettingsFrom, type BackendSettings } from '../backend/backend-table.js';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from './options.js';
+import { ConfigError } from './config-error.js';
 import type { RelayConfig } from './relay-config.js';
 
-/** A setting that cannot be used; the message names the flag or variable it came from. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
@@ -137,8 +136,13 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (Boolean(settings.tlsCert) !== Boolean(settings.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither');
   }
-  validateRedis(settings);
-  return toRelayConfig(settings, clientPublishRate(settings, given));
+  let backends;
+  try {
+    backends = backendSettingsFrom(settings);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return { ...toRelayConfig(settings, clientPublishRate(settings, given)), ...backends };
 }
 
 /**
@@ -154,22 +158,6 @@ function clientPublishRate(settings: Record<OptionName, string | number>, given:
   }
   const perMinute = settings.publishesPerMinute as number;
   return { perSecond: perMinute / 60, burst: given.has('publishBurst') ? burst : Math.min(burst, perMinute) };
-}
-
-function validateRedis(settings: Record<OptionName, string | number>): void {
-  const url = settings.redisUrl as string;
-  if (!url) return;
-  // Redis is the history every instance shares; a data directory beside it would be a second, diverging one.
-  if (settings.dataDir) throw new ConfigError('--redis-url and --data-dir: give one, not both (Redis keeps the history then)');
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // The message must not echo the URL: it may hold the Redis password.
-    throw new ConfigError('--redis-url: not a URL such as redis://redis.internal:6379 or rediss://:password@host:6380');
-  }
-  if (!['redis:', 'rediss:'].includes(parsed.protocol)) throw new ConfigError('--redis-url: use a redis:// or rediss:// URL');
-  if (settings.redisTlsCa && parsed.protocol !== 'rediss:') throw new ConfigError('--redis-tls-ca goes with a rediss:// URL');
 }
 
 function validateAccess(settings: Record<OptionName, string | number>): void {
@@ -228,7 +216,7 @@ function parseOrigins(spec: string, accessControlled: boolean): '*' | string[] {
   return origins;
 }
 
-function toRelayConfig(settings: Record<OptionName, string | number>, publishPerClient: TokenRate): RelayConfig {
+function toRelayConfig(settings: Record<OptionName, string | number>, publishPerClient: TokenRate): Omit<RelayConfig, keyof BackendSettings> {
   const number = (name: OptionName): number => settings[name] as number;
   return {
     port: number('port'),
@@ -266,17 +254,9 @@ function toRelayConfig(settings: Record<OptionName, string | number>, publishPer
       requestTimeoutMs: number('requestTimeoutMs'),
     },
     trustProxy: settings.trustProxy === 'true',
-    dataDir: settings.dataDir ? { dir: settings.dataDir as string, maxBytes: number('dataDirMaxBytes') } : undefined,
     metricsToken: settings.metricsToken as string,
     variants: { cacheBytes: number('variantCacheBytes'), concurrency: number('variantConcurrency') },
     logLevel: settings.logLevel as RelayConfig['logLevel'],
     logFormat: settings.logFormat as RelayConfig['logFormat'],
-    redis: settings.redisUrl
-      ? {
-          url: settings.redisUrl as string,
-          keyPrefix: settings.redisPrefix as string,
-          tlsCaFile: (settings.redisTlsCa as string) || undefined,
-        }
-      : undefined,
   };
 }
