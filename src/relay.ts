@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
-import { hasDiskUsage, hasReadinessCheck, type ChannelBackend } from './backend/channel-backend.js';
-import { MemoryBackend } from './backend/memory/memory-backend.js';
+import { hasDiskUsage, hasReadinessCheck, type ChannelBackend } from './core/storage/channel-backend.js';
+import { openBackend } from './backend/backend-table.js';
 import type { RelayConfig } from './config/relay-config.js';
 import { AccessPolicy } from './core/access/access-policy.js';
 import type { JwtVerifier } from './core/access/jwt-verifier.js';
@@ -14,46 +14,22 @@ import { StreamSlots } from './core/limits/stream-slots.js';
 import { buildHttpApp } from './http/app.js';
 import type { Readiness } from './http/relay-context.js';
 import { describeImage } from './http/image-description.js';
-import { MjpegFeeds } from './imaging/mjpeg/mjpeg-feeds.js';
 import type { ImageTransformer } from './imaging/image-transformer.js';
 import { createSharpTransformer } from './imaging/sharp-transformer.js';
 import { DEFAULT_MAX_INPUT_PIXELS, VariantService } from './imaging/variant-service.js';
-import { createImageFrameEncoders } from './sse/image-frames.js';
 import { RelayMetrics } from './metrics/relay-metrics.js';
-import { encodeSseComment } from './sse/sse-frame.js';
+import { mjpegConverters } from './streams/mjpeg/mjpeg-form.js';
+import { createSseForms } from './streams/sse/image-frames.js';
 
 export interface RelayOptions {
   /** Defaults to pino on stdout at the configured level. */
   readonly logger?: Logger;
-  /** Defaults to the one the configuration names (see openBackend). */
+  /** Defaults to the one the configuration chooses (see backend/backend-table.ts). */
   readonly backend?: ChannelBackend;
   /** What encodes variants; defaults to sharp. Tests wrap it to hold encodes while they fill the queue. */
   readonly transformer?: ImageTransformer;
   /** Serve publishes on the lean path where the set-up allows (see http/lean-publish.ts); tests turn it off to compare. */
   readonly leanPublishPath?: boolean;
-}
-
-/**
- * Where channels live: in Redis when configured (several instances act as one), else in the data directory when
- * one is configured, else in this process's memory. Each backend's module is loaded only when it is the one
- * configured: ioredis alone is some 1.1 MB of heap and 8 MB of RSS that a relay without Redis would carry.
- */
-async function openBackend(config: RelayConfig, logger: Logger): Promise<ChannelBackend> {
-  if (config.redis) {
-    const { RedisBackend } = await import('./backend/redis/redis-backend.js');
-    return RedisBackend.open(config.redis, config.history, logger.child({ backend: 'redis' }));
-  }
-  if (config.dataDir) {
-    const { DiskBackend } = await import('./backend/disk/disk-backend.js');
-    return DiskBackend.open({
-      dir: config.dataDir.dir,
-      maxBytes: config.dataDir.maxBytes,
-      limits: config.history,
-      maxImageBytes: config.maxImageBytes,
-      logger,
-    });
-  }
-  return new MemoryBackend(config.history);
 }
 
 /** jose is loaded only when JWTs are configured: some 0.6 MB of heap that a relay without them would carry. */
@@ -97,15 +73,15 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     ready: () => readiness().ready,
     diskBytes: hasDiskUsage(backend) ? () => backend.diskBytes : undefined,
     variants: () => variants.stats,
-    mjpegViewers: () => mjpeg.viewerCount,
+    mjpegViewers: () => hub.totalConvertedViewers,
   });
   const hub: Hub = new Hub(backend, {
     delivery: config.delivery,
-    heartbeat: { intervalMs: config.heartbeatIntervalMs, frame: encodeSseComment('heartbeat') },
+    heartbeatIntervalMs: config.heartbeatIntervalMs,
     observer: metrics,
     channelPublishLimit: new PublishLimit(config.limits.publishPerChannel, 'channel'),
   });
-  const frames = createImageFrameEncoders((image, variantQuery) => describeImage(image, config.publicUrl, variantQuery));
+  const frames = createSseForms((image, variantQuery) => describeImage(image, config.publicUrl, variantQuery));
   const access = new AccessPolicy(
     config.access.tokens ? parseStaticTokens(config.access.tokens) : undefined,
     config.access.jwt ? await openJwtVerifier(config.access.jwt) : undefined,
@@ -114,13 +90,9 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     ...config.variants,
     maxInputPixels: DEFAULT_MAX_INPUT_PIXELS,
   });
-  const mjpeg: MjpegFeeds = new MjpegFeeds({ latest: (channel) => hub.latest(channel), listen: (listener) => backend.listen(listener) }, variants, {
-    delivery: config.delivery,
-    keepAliveMs: config.heartbeatIntervalMs,
-    observer: metrics,
-    onSkipped: (image, error) =>
-      logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
-  });
+  const mjpeg = mjpegConverters(variants, (image, error) =>
+    logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
+  );
   const http = await buildHttpApp(
     {
       hub,
@@ -160,7 +132,6 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     close() {
       closing ??= (async () => {
         await hub.close();
-        mjpeg.close();
         await http.close();
         await backend.close();
       })();

@@ -1,8 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { IMAGE_TYPES } from '../core/image/image-type.js';
 
 /** File names the CLI treats as images when given a folder; the relay still checks the bytes. */
-const IMAGE_EXTENSION = /\.(png|jpe?g|gif|webp|avif)$/i;
+const IMAGE_EXTENSION = new RegExp(`\\.(${IMAGE_TYPES.flatMap((row) => row.fileExtensions).join('|')})$`, 'i');
 
 export function looksLikeImageFile(name: string): boolean {
   // Hidden and temporary files are what writers create before renaming into place.

@@ -1,4 +1,4 @@
-import { redactRedisUrl } from '../backend/redis/redacted-url.js';
+import { describeBackend } from '../backend/backend-table.js';
 import type { RelayConfig } from '../config/relay-config.js';
 
 /** One line the relay says at start-up. */
@@ -38,21 +38,7 @@ export function startupLines(config: RelayConfig, boundUrl: string, accessContro
       humanOnly: true,
     },
   ];
-  if (config.redis) {
-    lines.push({
-      level: 'info',
-      msg: 'channels are kept in Redis, shared with every relay that uses the same Redis and prefix',
-      fields: { redis: redactRedisUrl(config.redis.url), prefix: config.redis.keyPrefix },
-    });
-  } else if (config.dataDir) {
-    lines.push({
-      level: 'info',
-      msg: `history is kept on disk in ${config.dataDir.dir}: a restart shows the same images`,
-      fields: { dataDir: config.dataDir.dir },
-    });
-  } else {
-    lines.push({ level: 'info', msg: 'history is kept in memory only: a restart starts with empty channels (use --data-dir to keep it on disk)' });
-  }
+  lines.push({ level: 'info', ...describeBackend(config) });
   if (accessControlled) {
     lines.push({ level: 'info', msg: 'access control is on: every request but the health check and the viewer page needs a token' });
   } else if (isLoopback(config.host)) {

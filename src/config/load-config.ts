@@ -3,13 +3,12 @@ import { parseArgs } from 'node:util';
 import { ASYMMETRIC_ALGORITHMS } from '../core/access/jwt-keys.js';
 import type { TokenRate } from '../core/limits/token-buckets.js';
 import { accessSettingsFrom } from './access-settings.js';
+import { backendSettingsFrom, type BackendSettings } from '../backend/backend-table.js';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from './options.js';
+import { ConfigError } from './config-error.js';
 import type { RelayConfig } from './relay-config.js';
 
-/** A setting that cannot be used; the message names the flag or variable it came from. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LOG_FORMATS = ['auto', 'pretty', 'json'] as const;
@@ -142,8 +141,13 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (Boolean(settings.tlsCert) !== Boolean(settings.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither');
   }
-  validateRedis(settings);
-  return toRelayConfig(settings, access, clientPublishRate(settings, given));
+  let backends;
+  try {
+    backends = backendSettingsFrom(settings);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return { ...toRelayConfig(settings, access, clientPublishRate(settings, given)), ...backends };
 }
 
 /**
@@ -159,22 +163,6 @@ function clientPublishRate(settings: Record<OptionName, string | number>, given:
   }
   const perMinute = settings.publishesPerMinute as number;
   return { perSecond: perMinute / 60, burst: given.has('publishBurst') ? burst : Math.min(burst, perMinute) };
-}
-
-function validateRedis(settings: Record<OptionName, string | number>): void {
-  const url = settings.redisUrl as string;
-  if (!url) return;
-  // Redis is the history every instance shares; a data directory beside it would be a second, diverging one.
-  if (settings.dataDir) throw new ConfigError('--redis-url and --data-dir: give one, not both (Redis keeps the history then)');
-  let parsed: URL | undefined;
-  try {
-    parsed = new URL(url);
-  } catch {
-    // The message must not echo the URL: it may hold the Redis password.
-    throw new ConfigError('--redis-url: not a URL such as redis://redis.internal:6379 or rediss://:password@host:6380');
-  }
-  if (!['redis:', 'rediss:'].includes(parsed.protocol)) throw new ConfigError('--redis-url: use a redis:// or rediss:// URL');
-  if (settings.redisTlsCa && parsed.protocol !== 'rediss:') throw new ConfigError('--redis-tls-ca goes with a rediss:// URL');
 }
 
 /** The defaults alone, with overrides: what tests and embedders start from. */
@@ -199,7 +187,7 @@ function parseOrigins(spec: string, accessControlled: boolean): '*' | string[] {
   return origins;
 }
 
-function toRelayConfig(settings: Record<OptionName, string | number>, access: RelayConfig['access'], publishPerClient: TokenRate): RelayConfig {
+function toRelayConfig(settings: Record<OptionName, string | number>, access: RelayConfig['access'], publishPerClient: TokenRate): Omit<RelayConfig, keyof BackendSettings> {
   const number = (name: OptionName): number => settings[name] as number;
   return {
     port: number('port'),
@@ -233,17 +221,9 @@ function toRelayConfig(settings: Record<OptionName, string | number>, access: Re
       requestTimeoutMs: number('requestTimeoutMs'),
     },
     trustProxy: settings.trustProxy === 'true',
-    dataDir: settings.dataDir ? { dir: settings.dataDir as string, maxBytes: number('dataDirMaxBytes') } : undefined,
     metricsToken: settings.metricsToken as string,
     variants: { cacheBytes: number('variantCacheBytes'), concurrency: number('variantConcurrency') },
     logLevel: settings.logLevel as RelayConfig['logLevel'],
     logFormat: settings.logFormat as RelayConfig['logFormat'],
-    redis: settings.redisUrl
-      ? {
-          url: settings.redisUrl as string,
-          keyPrefix: settings.redisPrefix as string,
-          tlsCaFile: (settings.redisTlsCa as string) || undefined,
-        }
-      : undefined,
   };
 }

@@ -3,8 +3,8 @@ import {
   DEFAULT_HISTORY_MAX_IMAGES,
   DEFAULT_HISTORY_TOTAL_BYTES,
   DEFAULT_MAX_CHANNELS,
-} from '../backend/channel-backend.js';
-import { DEFAULT_DATA_DIR_MAX_BYTES } from '../backend/disk/data-dir-limits.js';
+} from '../core/storage/history-limits.js';
+import { BACKEND_OPTIONS } from '../backend/backend-table.js';
 import {
   DEFAULT_QUEUE_MAX_BYTES,
   DEFAULT_QUEUE_MAX_IMAGES,
@@ -25,7 +25,6 @@ import {
   DEFAULT_PORT,
   DEFAULT_PUBLISH_BURST,
   DEFAULT_PUBLISH_RATE,
-  DEFAULT_REDIS_KEY_PREFIX,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_RETRY_MS,
   DEFAULT_STREAMS_PER_ADDRESS,
@@ -202,14 +201,6 @@ export const OPTION_SPECS = {
     flag: 'request-timeout-ms', env: ['IMAGE_RELAY_REQUEST_TIMEOUT_MS'], kind: 'integer', defaultValue: DEFAULT_REQUEST_TIMEOUT_MS,
     min: 1000, description: 'A request must send its whole body within this',
   },
-  dataDir: {
-    flag: 'data-dir', env: ['IMAGE_RELAY_DATA_DIR'], kind: 'string', defaultValue: '',
-    description: 'Directory that keeps history on disk, so a restart or crash loses no acknowledged image (default: memory only)',
-  },
-  dataDirMaxBytes: {
-    flag: 'data-dir-max-bytes', env: ['IMAGE_RELAY_DATA_DIR_MAX_BYTES'], kind: 'bytes', defaultValue: DEFAULT_DATA_DIR_MAX_BYTES,
-    min: 1, description: 'Bytes of image files kept in --data-dir over all channels; the oldest images anywhere go first',
-  },
   metricsToken: {
     flag: 'metrics-token', env: ['IMAGE_RELAY_METRICS_TOKEN'], kind: 'string', defaultValue: '',
     description: 'Bearer token GET /metrics requires (16+ characters); without it /metrics is open while access control is off, closed when on',
@@ -222,18 +213,8 @@ export const OPTION_SPECS = {
     flag: 'variant-concurrency', env: ['IMAGE_RELAY_VARIANT_CONCURRENCY'], kind: 'integer',
     defaultValue: DEFAULT_VARIANT_CONCURRENCY, min: 1, max: 16, description: 'Image variants encoded at once',
   },
-  redisUrl: {
-    flag: 'redis-url', env: ['IMAGE_RELAY_REDIS_URL'], kind: 'string', defaultValue: '',
-    description: 'redis://[:password@]host:port[/db] or rediss:// (TLS): keep channels in Redis, shared by every relay naming it (default: in memory)',
-  },
-  redisPrefix: {
-    flag: 'redis-prefix', env: ['IMAGE_RELAY_REDIS_PREFIX'], kind: 'string', defaultValue: DEFAULT_REDIS_KEY_PREFIX,
-    description: 'Prefix of every Redis key, so one Redis can serve several deployments',
-  },
-  redisTlsCa: {
-    flag: 'redis-tls-ca', env: ['IMAGE_RELAY_REDIS_TLS_CA'], kind: 'file', defaultValue: '',
-    description: 'PEM CA certificate to trust for a rediss:// server (a self-signed or private CA)',
-  },
+  // Where history is kept: each backend's own options, from the backend table.
+  ...BACKEND_OPTIONS,
   logLevel: {
     flag: 'log-level', env: ['IMAGE_RELAY_LOG_LEVEL', 'LOG_LEVEL'], kind: 'log-level', defaultValue: 'info',
     description: 'fatal, error, warn, info, debug, trace or silent',

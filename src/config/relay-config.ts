@@ -1,12 +1,15 @@
 import type { JwtKeySource } from '../core/access/jwt-keys.js';
 import type { JwtClaimRules } from '../core/access/jwt-verifier.js';
-import type { HistoryLimits } from '../backend/channel-backend.js';
-import type { RedisSettings } from '../backend/redis/redis-connection.js';
+import type { HistoryLimits } from '../core/storage/history-limits.js';
+import type { BackendSettings } from '../backend/backend-table.js';
 import type { DeliveryLimits } from '../core/delivery/delivery-limits.js';
 import type { TokenRate } from '../core/limits/token-buckets.js';
 
-/** Everything a relay instance needs to know, validated once at start-up (see load-config.ts). */
-export interface RelayConfig {
+/**
+ * Everything a relay instance needs to know, validated once at start-up (see load-config.ts). Each backend's
+ * settings come from its row of the backend table (`redis`, `dataDir`), undefined unless it is the one chosen.
+ */
+export interface RelayConfig extends BackendSettings {
   readonly port: number;
   readonly host: string;
   /** Largest image accepted, in decoded bytes. */
@@ -50,14 +53,10 @@ export interface RelayConfig {
     readonly requestTimeoutMs: number;
   };
   readonly trustProxy: boolean;
-  /** History on disk (see backend/disk); undefined keeps it in memory only. */
-  readonly dataDir: { readonly dir: string; readonly maxBytes: number } | undefined;
   /** Bearer token of GET /metrics; "" for none (open without access control, closed with it). */
   readonly metricsToken: string;
   /** Resized variants (thumbnails, MJPEG frames): the memory their cache may hold and how many encode at once. */
   readonly variants: { readonly cacheBytes: number; readonly concurrency: number };
-  /** Channels in Redis (several instances as one); undefined keeps them in this process's memory. */
-  readonly redis: RedisSettings | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** How the executable writes its log: "auto" is pretty at a terminal and JSON lines when piped. */
   readonly logFormat: 'auto' | 'pretty' | 'json';
@@ -132,5 +131,4 @@ export const DEFAULT_AUTH_FAILURE_RATE = 2;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 /** A 16 MiB image as base64 JSON takes about two minutes on a 1.5 Mbit/s uplink (a camera on a mobile network). */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
-/** Names the application in every key, so a Redis shared with other software shows whose keys these are. */
-export const DEFAULT_REDIS_KEY_PREFIX = 'image-relay:';
+export { DEFAULT_REDIS_KEY_PREFIX } from '../backend/redis/redis-row.js';

@@ -1,3 +1,8 @@
+import { ACCEPTED_TYPE_NAMES, IMAGE_TYPES } from './image/image-type.js';
+
+/** The formats variants may be asked in, as the invalid_variant message lists them. */
+const VARIANT_FORMAT_LIST = IMAGE_TYPES.filter((row) => row.encodable).map((row) => row.format);
+
 /**
  * The error catalogue: every refusal the relay can give, with a stable code, the HTTP status the edge maps it
  * to, and a message that tells the caller what to do. The core throws `RelayError`; one place in the HTTP edge
@@ -32,10 +37,10 @@ export const ERRORS = {
     status: 415,
     message: 'Send the image as application/json with a data: URL (or, to /channels/{channel}/images, as raw bytes or multipart/form-data).',
   },
-  not_an_image: { status: 415, message: 'The bytes are not an image (accepted: PNG, JPEG, GIF, WebP, AVIF).' },
+  not_an_image: { status: 415, message: `The bytes are not an image (accepted: ${ACCEPTED_TYPE_NAMES}).` },
   unsupported_image_type: {
     status: 415,
-    message: 'This image type is not accepted (accepted: PNG, JPEG, GIF, WebP, AVIF).',
+    message: `This image type is not accepted (accepted: ${ACCEPTED_TYPE_NAMES}).`,
   },
   unreadable_image: { status: 415, message: 'The image header is damaged: its dimensions cannot be read.' },
   unauthorized: {
@@ -75,12 +80,12 @@ export const ERRORS = {
   shutting_down: { status: 503, message: 'The relay is shutting down; try again shortly.' },
   backend_unavailable: {
     status: 503,
-    message: 'The relay cannot reach its storage (Redis or disk) right now; the image was not stored. Try again shortly.',
+    message: 'The relay cannot reach its storage right now; the image was not stored. Try again shortly.',
   },
   invalid_variant: {
     status: 400,
     message:
-      'Variant parameters: w and h among 160, 320, 640, 1280, 1920; fit cover, contain or inside; format jpeg, webp, avif or png; q 30-95.',
+      `Variant parameters: w and h among 160, 320, 640, 1280, 1920; fit cover, contain or inside; format ${VARIANT_FORMAT_LIST.slice(0, -1).join(', ')} or ${VARIANT_FORMAT_LIST.at(-1)}; q 30-95.`,
   },
   image_too_complex: {
     status: 422,

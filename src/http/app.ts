@@ -11,16 +11,16 @@ import { clientErrorResponse, frameworkErrorResponse, installErrorResponses, ref
 import { publishBodyLimit, streamingJsonBodyParser } from './ingest/request-body.js';
 import { leanPublishPath, type LeanPath } from './lean-publish.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
-import { channelEventRoutes } from './routes/channel-events.js';
 import { channelImageRoutes } from './routes/channel-images.js';
 import { channelListRoutes } from './routes/channel-list.js';
-import { channelMjpegRoutes } from './routes/channel-mjpeg.js';
 import { healthRoutes } from './routes/health.js';
 import { homeRoutes } from './routes/home.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { originalApiRoutes } from './routes/original-api.js';
+import { channelMjpegRoutes } from '../streams/mjpeg/mjpeg-routes.js';
+import { channelEventRoutes } from '../streams/sse/event-routes.js';
 
-/** Every feature's routes; adding a feature is adding a line here. */
+/** Every feature's routes; adding a feature (or a stream protocol, from its folder under streams/) is adding a line here. */
 const ROUTE_MODULES: readonly RouteModule[] = [
   homeRoutes,
   originalApiRoutes,

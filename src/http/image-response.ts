@@ -3,7 +3,7 @@ import { extensionFor } from '../core/image/image-type.js';
 import type { ImageRecord } from '../core/image-record.js';
 import { clientKey } from './access/access-hooks.js';
 import type { VariantService } from '../imaging/variant-service.js';
-import { asksForVariant, parseVariantQuery, resolveVariant, variantIsOriginal, type VariantFormat } from '../imaging/variant-spec.js';
+import { asksForVariant, parseVariantQuery, resolveVariant, variantExtension, variantIsOriginal } from '../imaging/variant-spec.js';
 
 /**
  * An image's own URL never changes content (ids are never reused), so caches may keep it for good. The CSP and
@@ -31,8 +31,6 @@ export function latestCacheControl(accessControlled: boolean): string {
 }
 const INERT_IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 
-const VARIANT_EXTENSIONS: Record<VariantFormat, string> = { jpeg: 'jpg', webp: 'webp', avif: 'avif', png: 'png' };
-
 /**
  * Answers with the image, or with the variant its query asks for (`?w=320&format=webp`, see
  * imaging/variant-spec.ts). A variant has the same caching and inert-content headers as its original; its ETag
@@ -52,7 +50,7 @@ export async function sendImageOrVariant(
   const spec = resolveVariant(parseVariantQuery(query!), image.type);
   // The same bytes as the original, so the same ETag: a cache holding either may answer for both.
   if (variantIsOriginal(spec, image)) return sendImage(request, reply, image, original, cacheControl, async () => image.bytes.read());
-  const served = { etag: `"${image.id}.${spec.key}"`, type: spec.type, extension: VARIANT_EXTENSIONS[spec.format] };
+  const served = { etag: `"${image.id}.${spec.key}"`, type: spec.type, extension: variantExtension(spec.format) };
   const client = clientKey(request);
   return sendImage(request, reply, image, served, cacheControl, async () => (await variants.variantOf(image, spec, client)).bytes);
 }

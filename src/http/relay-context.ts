@@ -5,16 +5,16 @@ import type { Hub } from '../core/delivery/hub.js';
 import type { AuthFailureThrottle } from '../core/limits/auth-failures.js';
 import type { StreamSlots } from '../core/limits/stream-slots.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
-import type { MjpegFeeds } from '../imaging/mjpeg/mjpeg-feeds.js';
 import type { VariantService } from '../imaging/variant-service.js';
-import type { ImageFrameEncoders } from '../sse/image-frames.js';
+import type { MjpegConverters } from '../streams/mjpeg/mjpeg-form.js';
+import type { SseForms } from '../streams/sse/image-frames.js';
 
 /** What routes are given: the core to call and the settings that shape their answers. */
 export interface RelayContext {
   readonly hub: Hub;
   readonly config: RelayConfig;
-  /** Shared by every viewer, so each image's event is encoded once per stream form. */
-  readonly frames: ImageFrameEncoders;
+  /** The event streams' forms, shared by every viewer, so each image's event is encoded once per form. */
+  readonly frames: SseForms;
   readonly access: AccessPolicy;
   /** Open event and MJPEG streams per client and per address (see access-hooks.ts clientKey and addressKey). */
   readonly streamSlots: StreamSlots;
@@ -24,8 +24,8 @@ export interface RelayContext {
   readonly metrics: RelayMetrics;
   /** Resized variants of stored images (thumbnails, `?w=`), encoded once each and cached. */
   readonly variants: VariantService;
-  /** MJPEG streams of channels, one conversion per image for all their viewers. */
-  readonly mjpeg: MjpegFeeds;
+  /** MJPEG's form at a size, for the hub's feeds: one conversion per image for all its viewers. */
+  readonly mjpeg: MjpegConverters;
   /** Whether this instance can serve now, for `/readyz`. */
   readonly readiness: () => Readiness;
 }

@@ -1,5 +1,5 @@
 import { RelayError } from '../core/errors.js';
-import type { ImageType } from '../core/image/image-type.js';
+import { IMAGE_TYPES, type EncodableFormat, type ImageType } from '../core/image/image-type.js';
 
 /**
  * What a client may ask of an image: a size from a short list, a fit, a format and a quality in a narrow range.
@@ -15,7 +15,9 @@ export const VARIANT_SIZES = [160, 320, 640, 1280, 1920] as const;
  */
 export const LARGEST_VARIANT_SIZE = VARIANT_SIZES[VARIANT_SIZES.length - 1];
 export const VARIANT_FITS = ['cover', 'contain', 'inside'] as const;
-export const VARIANT_FORMATS = ['jpeg', 'webp', 'avif', 'png'] as const;
+/** The image types that variants can be encoded in (the image-type table's `encodable` rows). */
+const ENCODABLE_ROWS = IMAGE_TYPES.filter((row): row is Extract<(typeof IMAGE_TYPES)[number], { readonly encodable: true }> => row.encodable);
+export const VARIANT_FORMATS: readonly EncodableFormat[] = ENCODABLE_ROWS.map((row) => row.format);
 /** Below 30 every format shows blocks; above 95 files grow fast for no visible gain. */
 export const MIN_VARIANT_QUALITY = 30;
 export const MAX_VARIANT_QUALITY = 95;
@@ -28,7 +30,7 @@ const DEFAULT_QUALITY: Record<VariantFormat, number | undefined> = { jpeg: 80, w
 const DEFAULT_FIT: VariantFit = 'inside';
 
 export type VariantFit = (typeof VARIANT_FITS)[number];
-export type VariantFormat = (typeof VARIANT_FORMATS)[number];
+export type VariantFormat = EncodableFormat;
 
 /** The query parameters of a variant, as asked for; omitted ones follow the original or the defaults. */
 export interface VariantRequest {
@@ -53,21 +55,19 @@ export interface VariantSpec {
 /** The query parameters a variant is asked with (everything else in a query, such as access_token, is not ours). */
 const VARIANT_PARAMETERS = ['w', 'h', 'fit', 'format', 'q'] as const;
 
-const FORMAT_OF_ORIGINAL: Record<ImageType, VariantFormat> = {
-  'image/jpeg': 'jpeg',
-  'image/png': 'png',
-  'image/webp': 'webp',
-  'image/avif': 'avif',
-  // A GIF's palette and transparency survive in PNG; the first frame is what a still variant shows.
-  'image/gif': 'png',
-};
+/** The format of an original's variants when none is asked for: its own, or the table's `variantsAs` (GIF: PNG). */
+const FORMAT_OF_ORIGINAL = Object.fromEntries(IMAGE_TYPES.map((row) => [row.type, row.variantsAs])) as Record<ImageType, VariantFormat>;
 
-const TYPE_OF_FORMAT: Record<VariantFormat, `image/${string}`> = {
-  jpeg: 'image/jpeg',
-  webp: 'image/webp',
-  avif: 'image/avif',
-  png: 'image/png',
-};
+const TYPE_OF_FORMAT = Object.fromEntries(ENCODABLE_ROWS.map((row) => [row.format, row.type])) as Record<VariantFormat, ImageType>;
+
+/** The file extension of a variant in this format, for its download name. */
+export function variantExtension(format: VariantFormat): string {
+  return ENCODABLE_ROWS.find((row) => row.format === format)!.extension;
+}
+
+function imageTypeIsEncodable(type: ImageType): boolean {
+  return ENCODABLE_ROWS.some((row) => row.type === type);
+}
 
 function invalid(detail: string): never {
   throw new RelayError('invalid_variant', detail);
@@ -158,11 +158,12 @@ export function resolveVariant(asked: VariantRequest, originalType: ImageType): 
  * Whether a variant would be the original itself: its format is the original's and the original already fits
  * the box, so resizing changes nothing (never enlarged) and re-encoding would only make another file, usually a
  * larger one (a 150-pixel PNG asked for at `w=320`). Such a request is served the original's bytes.
- * Not for `contain`, which letterboxes to the box's size, nor a GIF, whose variants are PNGs. The dimensions
- * are the header's, before any EXIF orientation, so the original must fit the box whichever way it is turned.
+ * Not for `contain`, which letterboxes to the box's size, nor a type variants are not encoded in (a GIF, whose
+ * variants are PNGs). The dimensions are the header's, before any EXIF orientation, so the original must fit the
+ * box whichever way it is turned.
  * The quality asked for does not count: it is a setting of a re-encode, and none is needed.
  */
 export function variantIsOriginal(spec: VariantSpec, original: { readonly type: ImageType; readonly width: number; readonly height: number }): boolean {
-  if (original.type === 'image/gif' || spec.format !== FORMAT_OF_ORIGINAL[original.type] || spec.fit === 'contain') return false;
+  if (!imageTypeIsEncodable(original.type) || spec.format !== FORMAT_OF_ORIGINAL[original.type] || spec.fit === 'contain') return false;
   return Math.max(original.width, original.height) <= Math.min(spec.width ?? Infinity, spec.height ?? Infinity);
 }

@@ -1,4 +1,4 @@
-import type { ChannelSummary } from '../backend/channel-backend.js';
+import type { ChannelSummary } from '../core/storage/channel-backend.js';
 import type { DeliveryObserver } from '../core/delivery/delivery-observer.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { ImageRecord } from '../core/image-record.js';

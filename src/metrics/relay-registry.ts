@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, type Metric } from 'prom-client';
-import type { ChannelSummary } from '../backend/channel-backend.js';
+import type { ChannelSummary } from '../core/storage/channel-backend.js';
 import type { HotPathHistogram } from './hot-path-histogram.js';
 import { processMetricsRegistry } from './process-metrics.js';
 import type { Exposition, MetricSources, RelayCounts } from './relay-metrics.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { ChannelBackend, HistoryLimits } from '../../src/backend/channel-backend.js';
+import type { ChannelBackend } from '../../src/core/storage/channel-backend.js';
+import type { HistoryLimits } from '../../src/core/storage/history-limits.js';
 import { RelayError } from '../../src/core/errors.js';
 import { compareEventIds } from '../../src/core/event-id.js';
 import type { ImageRecord } from '../../src/core/image-record.js';

@@ -1,3 +1,5 @@
+import { imageTypeRow } from '../../src/core/image/image-type';
+
 export function formatAge(fromIso: string, now = Date.now()): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(fromIso)) / 1000));
   if (seconds < 60) return `${seconds} s ago`;
@@ -16,10 +18,7 @@ export function formatTime(iso: string): string {
   return new Date(iso).toLocaleTimeString();
 }
 
-const EXTENSIONS: Record<string, string> = {
-  'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/avif': 'avif',
-};
 
 export function fileNameOf(image: { channel: string; id: string; type: string }): string {
-  return `${image.channel}-${image.id}.${EXTENSIONS[image.type] ?? 'img'}`;
+  return `${image.channel}-${image.id}.${imageTypeRow(image.type)?.extension ?? 'img'}`;
 }

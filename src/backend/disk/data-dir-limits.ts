@@ -1,3 +1,5 @@
+import { BackendOpenError } from '../../core/storage/backend-open-error.js';
+
 /**
  * What the configuration and the CLI need to know of the data directory without loading its backend (and
  * node:zlib with it), which a relay without --data-dir never uses.
@@ -11,6 +13,6 @@
 export const DEFAULT_DATA_DIR_MAX_BYTES = 1024 * 1024 * 1024;
 
 /** The data directory cannot be created, opened or read, or another relay holds it: the relay does not start. */
-export class DataDirError extends Error {
+export class DataDirError extends BackendOpenError {
   override readonly name = 'DataDirError';
 }

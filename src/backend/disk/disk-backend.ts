@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import { RelayError } from '../../core/errors.js';
 import type { ImageRecord, NewImage } from '../../core/image-record.js';
-import type { ChannelBackend, ChannelSummary, DiskUsage, HistoryLimits, ReadinessCheck } from '../channel-backend.js';
+import type { ChannelBackend, ChannelSummary, DiskUsage, ReadinessCheck } from '../../core/storage/channel-backend.js';
+import type { HistoryLimits } from '../../core/storage/history-limits.js';
 import { MemoryBackend } from '../memory/memory-backend.js';
 import { DataDirError } from './data-dir-limits.js';
 import { DataDir } from './data-dir.js';

@@ -1,7 +1,8 @@
 import { compareEventIds, EventIdClock, parseEventId } from '../../core/event-id.js';
 import { RelayError } from '../../core/errors.js';
 import type { ImageRecord, NewImage } from '../../core/image-record.js';
-import type { ChannelBackend, ChannelSummary, HistoryLimits } from '../channel-backend.js';
+import type { ChannelBackend, ChannelSummary } from '../../core/storage/channel-backend.js';
+import type { HistoryLimits } from '../../core/storage/history-limits.js';
 import { ChannelHistory } from './channel-history.js';
 
 /** Told of every image history lets go of, so that a backend keeping copies elsewhere (disk) can drop them. */

@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig } from '../../config/load-config.js';
 import { OPTION_GROUPS } from '../../config/option-groups.js';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from '../../config/options.js';
-import { DataDirError } from '../../backend/disk/data-dir-limits.js';
+import { BackendOpenError } from '../../core/storage/backend-open-error.js';
 import { createRelay } from '../../relay.js';
 import { UsageError, type Command } from '../command.js';
 import { tuneHeapForRelaying } from '../heap-tuning.js';
@@ -56,7 +56,7 @@ ${serveOptionsHelp()}`,
     try {
       relay = await createRelay(config, { logger });
     } catch (error) {
-      if (!(error instanceof DataDirError)) throw error;
+      if (!(error instanceof BackendOpenError)) throw error;
       logger.fatal(error.message);
       return 1;
     }

@@ -2,13 +2,10 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ImageDescription } from '../../client/index.js';
+import { imageTypeRow } from '../../core/image/image-type.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, clientFrom } from '../client-options.js';
 import type { Command } from '../command.js';
 import { describeFailure } from '../image-files.js';
-
-const EXTENSIONS: Record<string, string> = {
-  'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'image/avif': 'avif',
-};
 
 export const subscribeCommand: Command = {
   name: 'subscribe',
@@ -40,7 +37,7 @@ ${CLIENT_FLAGS_HELP}
     const save = async (image: ImageDescription): Promise<void> => {
       let saved = '';
       if (values.out) {
-        const name = `${image.id}.${EXTENSIONS[image.type] ?? 'bin'}`;
+        const name = `${image.id}.${imageTypeRow(image.type)?.extension ?? 'bin'}`;
         const file = path.join(values.out, name);
         // Written under a hidden name, then renamed: whoever watches the folder never sees half an image.
         const partial = path.join(values.out, `.${name}.partial`);

@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RelayRequestError } from '../../client/index.js';
+import { ACCEPTED_TYPE_NAMES } from '../../core/image/image-type.js';
 import { CLIENT_FLAGS, CLIENT_FLAGS_HELP, clientFrom, millisecondsFlag } from '../client-options.js';
 import { UsageError, type Command } from '../command.js';
 import { describeFailure, looksLikeImageFile } from '../image-files.js';
@@ -18,7 +19,7 @@ export const watchCommand: Command = {
   summary: 'publish each new or changed image file in a folder',
   usage: `Usage: image-relay watch <folder> [options]
 
-Publishes every image file that appears or changes in the folder (PNG, JPEG, GIF, WebP, AVIF by name; hidden
+Publishes every image file that appears or changes in the folder (${ACCEPTED_TYPE_NAMES} by name; hidden
 files are ignored), once it is fully written: its size and time have stood still for --settle-ms. Files already
 there at start are left alone. Prints one line per image. Ctrl-C stops it.
 

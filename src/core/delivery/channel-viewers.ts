@@ -1,6 +1,7 @@
 import type { ImageRecord } from '../image-record.js';
 import type { DeliveryLimits } from './delivery-limits.js';
 import type { DeliveryObserver } from './delivery-observer.js';
+import type { StreamForm } from './frame-sink.js';
 import { ViewerSubscription, type ViewerParts } from './viewer-subscription.js';
 
 /** Which of this process's viewers watch which channel (ALL_CHANNELS for streams of every channel). */
@@ -65,6 +66,7 @@ export class HubViewer extends ViewerSubscription {
 
   constructor(
     parts: ViewerParts,
+    form: StreamForm,
     /** Each named once. */
     readonly channels: readonly string[],
     /** Limits what the viewer receives to channels it may watch (ALL_CHANNELS streams under access control). */
@@ -73,7 +75,7 @@ export class HubViewer extends ViewerSubscription {
     limits: DeliveryLimits,
     observer: DeliveryObserver | undefined,
   ) {
-    super(parts, limits, observer);
+    super(parts, form, limits, observer);
     viewers.add(this);
     this.listenForDisconnect();
   }

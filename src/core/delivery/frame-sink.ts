@@ -1,3 +1,5 @@
+import type { ImageRecord } from '../image-record.js';
+
 /**
  * Where a subscriber's bytes go. The HTTP edge implements it over a response; the core never sees a socket.
  * Modelled on Node's writable streams so that backpressure is honoured rather than hidden.
@@ -17,12 +19,23 @@ export interface FrameSink {
 /** The bytes of one event: one buffer, or parts to be sent back to back without copying them together. */
 export type Frame = Uint8Array | readonly Uint8Array[];
 
-/** Turns a stored image into the bytes one kind of stream sends for it (cached; see frame-cache.ts). */
+/** Turns a stored image into the bytes one kind of stream sends for it (cached; see streams/frame-cache.ts). */
 export type FrameEncoder<Item> = (item: Item) => Frame;
 
 /**
+ * One form of stream (an SSE stream's events, MJPEG's parts): how an image becomes the bytes its viewers are sent,
+ * and what an idle viewer is sent at each heartbeat so that proxies keep the stream open. The hub only says when
+ * to beat; the form decides the bytes, so a viewer is only ever sent its own protocol's.
+ */
+export interface StreamForm {
+  readonly encode: FrameEncoder<ImageRecord>;
+  /** The heartbeat's bytes (an SSE comment; MJPEG repeats its last frame), or undefined for none this time. */
+  heartbeat(): Frame | undefined;
+}
+
+/**
  * What the hub needs to hear that a viewer went away: the part of AbortSignal it uses, so an AbortSignal will do.
- * The HTTP edge passes a lighter one (see stream-response.ts): an AbortController with its EventTarget,
+ * The HTTP edge passes a lighter one (see streams/response-stream.ts): an AbortController with its EventTarget,
  * listener map and per-instance hidden class costs about 0.65 kB of heap per idle viewer.
  */
 export interface DisconnectSignal {

@@ -1,4 +1,4 @@
-import { hasFailureReports, type ChannelBackend, type ChannelSummary } from '../../backend/channel-backend.js';
+import { hasFailureReports, type ChannelBackend, type ChannelSummary } from '../storage/channel-backend.js';
 import { ALL_CHANNELS } from '../channel-name.js';
 import { RelayError } from '../errors.js';
 import { compareEventIds, parseEventId } from '../event-id.js';
@@ -7,15 +7,16 @@ import type { PublishLimit } from '../limits/publish-limit.js';
 import type { DeliveryLimits } from './delivery-limits.js';
 import { IGNORING_OBSERVER, type DeliveryObserver } from './delivery-observer.js';
 import { ChannelViewers, HubViewer } from './channel-viewers.js';
-import type { DisconnectSignal, FrameEncoder, FrameSink } from './frame-sink.js';
+import { ConvertedFeeds, FeedViewer, type FrameConverter } from './converted-feeds.js';
+import type { DisconnectSignal, FrameSink, StreamForm } from './frame-sink.js';
 import type { Subscription, SubscriptionEnd } from './viewer-subscription.js';
 
 export type { Subscription, SubscriptionEnd } from './viewer-subscription.js';
 
 export interface HubOptions {
   readonly delivery: DeliveryLimits;
-  /** Bytes written to every idle viewer every `intervalMs` (an SSE comment), so proxies keep the stream open. */
-  readonly heartbeat: { readonly intervalMs: number; readonly frame: Uint8Array };
+  /** How often idle viewers are sent their form's heartbeat, so that proxies keep the stream open (milliseconds). */
+  readonly heartbeatIntervalMs: number;
   /** Told of publishes, deliveries, skips and stuck viewers (the relay's metrics). */
   readonly observer?: DeliveryObserver;
   /**
@@ -34,12 +35,23 @@ export interface SubscribeRequest {
    */
   readonly lastEventId?: string | undefined;
   readonly sink: FrameSink;
-  readonly encode: FrameEncoder<ImageRecord>;
+  /** How images become the stream's bytes, and its heartbeat. */
+  readonly form: StreamForm;
   /** Aborted when the viewer goes away. */
   readonly signal: DisconnectSignal;
   /** Limits what the viewer receives to channels it may watch (for ALL_CHANNELS streams under access control). */
   readonly filter?: ((channel: string) => boolean) | undefined;
   /** Told once, when the subscription ends; the same as awaiting `ended`, without a promise per viewer. */
+  readonly onEnded?: ((end: SubscriptionEnd) => void) | undefined;
+}
+
+/** A viewer of one channel in a converted form (MJPEG): no replay, the feed's latest frame at once, then each new one. */
+export interface ConvertedSubscribeRequest {
+  readonly channel: string;
+  readonly converter: FrameConverter;
+  readonly sink: FrameSink;
+  readonly signal: DisconnectSignal;
+  /** Told once, when the subscription ends. */
   readonly onEnded?: ((end: SubscriptionEnd) => void) | undefined;
 }
 
@@ -49,6 +61,7 @@ export interface SubscribeRequest {
  */
 export class Hub {
   private readonly viewers = new ChannelViewers();
+  private readonly feeds = new ConvertedFeeds();
   private readonly stopListening: () => void;
   private readonly stopFailureReports: () => void;
   private readonly heartbeatTimer: NodeJS.Timeout;
@@ -63,7 +76,7 @@ export class Hub {
     this.stopListening = backend.listen((image) => this.fanOut(image));
     // Failures of the backend's own work (Redis's read loop) reach no request: counted here, as backlog reads are.
     this.stopFailureReports = hasFailureReports(backend) ? backend.onFailure(() => this.observer.onBackendError()) : () => undefined;
-    this.heartbeatTimer = setInterval(() => this.beat(), options.heartbeat.intervalMs);
+    this.heartbeatTimer = setInterval(() => this.beat(), options.heartbeatIntervalMs);
     this.heartbeatTimer.unref();
   }
 
@@ -122,9 +135,39 @@ export class Hub {
   subscribe(request: SubscribeRequest): Subscription {
     if (this.closing) throw new RelayError('shutting_down');
     const channels = [...new Set(request.channels)];
-    const viewer = new HubViewer(request, channels, request.filter, this.viewers, this.options.delivery, this.observer);
+    const viewer = new HubViewer(request, request.form, channels, request.filter, this.viewers, this.options.delivery, this.observer);
     void this.sendBacklog(channels, request.lastEventId, viewer);
     return viewer;
+  }
+
+  /**
+   * Adds a viewer of a converted form (MJPEG at a size): viewers of the same channel and form share one feed, which
+   * converts each image once. It gets the feed's latest frame at once (the channel's latest image, converted, for
+   * a new feed), then every new one, under the same rules as every viewer: bounded queue, latest wins, stuck cut off.
+   */
+  subscribeConverted(request: ConvertedSubscribeRequest): Subscription {
+    if (this.closing) throw new RelayError('shutting_down');
+    const { feed, isNew } = this.feeds.feedFor(request.channel, request.converter);
+    const viewer = new FeedViewer(request, feed, this.feeds, this.options.delivery, this.observer);
+    if (feed.latestFrame) viewer.subscriber.deliver(feed.latestFrame);
+    if (isNew) {
+      this.backend.latest(request.channel).then(
+        (latest) => latest && feed.offer(latest),
+        // The backend could not be read: the viewer waits for live images; no request reports it, so it is counted.
+        () => this.observer.onBackendError(),
+      );
+    }
+    return viewer;
+  }
+
+  /** Viewers of a channel's converted streams (MJPEG), over every form. */
+  convertedViewerCount(channel: string): number {
+    return this.feeds.viewersOf(channel);
+  }
+
+  /** Open converted streams (MJPEG), over every channel and form. */
+  get totalConvertedViewers(): number {
+    return this.feeds.viewerCount;
   }
 
   /** Ends every stream and stops listening; later publishes and subscriptions are refused. */
@@ -136,6 +179,7 @@ export class Hub {
     for (const viewers of [...this.viewers.perChannel()]) {
       for (const viewer of [...viewers]) viewer.subscriber.close('shutdown');
     }
+    for (const feed of [...this.feeds.all()]) for (const viewer of [...feed.viewers]) viewer.close('shutdown');
   }
 
   private async sendBacklog(channels: readonly string[], lastEventId: string | undefined, viewer: HubViewer): Promise<void> {
@@ -164,7 +208,13 @@ export class Hub {
     for (const image of pending) viewer.subscriber.deliver(image);
   }
 
+  /** Every stored image, to this process's viewers first, then to its converted feeds (which convert it later). */
   private fanOut(image: ImageRecord): void {
+    this.deliver(image);
+    this.feeds.offer(image);
+  }
+
+  private deliver(image: ImageRecord): void {
     const ofChannel = this.viewers.of(image.channel);
     const ofAll = this.viewers.of(ALL_CHANNELS);
     if (!ofChannel && !ofAll) return;
@@ -184,7 +234,8 @@ export class Hub {
 
   private beat(): void {
     for (const viewers of this.viewers.perChannel()) {
-      for (const viewer of viewers) viewer.subscriber.writeControl(this.options.heartbeat.frame);
+      for (const viewer of viewers) viewer.subscriber.beat();
     }
+    for (const feed of this.feeds.all()) for (const viewer of feed.viewers) viewer.beat();
   }
 }

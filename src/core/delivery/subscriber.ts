@@ -2,7 +2,7 @@ import { compareEventIds } from '../event-id.js';
 import type { ImageRecord } from '../image-record.js';
 import type { DeliveryLimits } from './delivery-limits.js';
 import { IGNORING_OBSERVER, type DeliveryObserver } from './delivery-observer.js';
-import { frameLength, type FrameEncoder, type FrameSink } from './frame-sink.js';
+import { frameLength, type FrameSink, type StreamForm } from './frame-sink.js';
 
 export type CloseReason = 'client_closed' | 'stuck' | 'shutdown';
 
@@ -13,7 +13,7 @@ export interface SubscriberStats {
   readonly skipped: number;
 }
 
-/** Told once, when its subscriber closes: what holds the subscriber (a hub's or MJPEG feed's viewer). */
+/** Told once, when its subscriber closes: what holds the subscriber (a hub's viewer, or a feed's). */
 export interface SubscriberOwner {
   subscriberClosed(reason: CloseReason): void;
 }
@@ -45,7 +45,7 @@ export class Subscriber {
 
   constructor(
     private readonly sink: FrameSink,
-    private readonly encode: FrameEncoder<ImageRecord>,
+    private readonly form: StreamForm,
     private readonly limits: DeliveryLimits,
     private readonly owner: SubscriberOwner,
     private readonly observer: DeliveryObserver = IGNORING_OBSERVER,
@@ -82,10 +82,11 @@ export class Subscriber {
     this.flush();
   }
 
-  /** Writes a frame that is not an image (a heartbeat), only if the transport is not already backed up. */
-  writeControl(frame: Uint8Array): void {
+  /** Writes the form's heartbeat, only if the transport is not already backed up. */
+  beat(): void {
     if (this.closed || this.waitingForDrain) return;
-    if (!this.sink.write(frame)) this.waitForDrain();
+    const frame = this.form.heartbeat();
+    if (frame !== undefined && !this.sink.write(frame)) this.waitForDrain();
   }
 
   close(reason: CloseReason): void {
@@ -141,7 +142,7 @@ export class Subscriber {
 
   private send(image: ImageRecord, replayed: boolean): void {
     this.deliveredCount += 1;
-    const frame = this.encode(image);
+    const frame = this.form.encode(image);
     const accepted = this.sink.write(frame);
     this.observer.onDelivered(image, frameLength(frame), replayed);
     if (!accepted) this.waitForDrain();

@@ -1,7 +1,6 @@
 import type { DeliveryLimits } from './delivery-limits.js';
 import type { DeliveryObserver } from './delivery-observer.js';
-import type { DisconnectSignal, FrameEncoder, FrameSink } from './frame-sink.js';
-import type { ImageRecord } from '../image-record.js';
+import type { DisconnectSignal, FrameSink, StreamForm } from './frame-sink.js';
 import { Subscriber, type CloseReason, type SubscriberOwner, type SubscriberStats } from './subscriber.js';
 
 /** Why a subscription ended and what it delivered. */
@@ -15,10 +14,9 @@ export interface Subscription {
   readonly ended: Promise<SubscriptionEnd>;
 }
 
-/** What a viewer is made of: where its frames go, how they are encoded, and how it is told to stop. */
+/** What a viewer is made of besides its form: where its frames go and how it is told to stop. */
 export interface ViewerParts {
   readonly sink: FrameSink;
-  readonly encode: FrameEncoder<ImageRecord>;
   /** Aborted when the viewer goes away. */
   readonly signal: DisconnectSignal;
   /** Told once, when the subscription ends (the HTTP edge's log line and stream slot). */
@@ -26,7 +24,7 @@ export interface ViewerParts {
 }
 
 /**
- * One viewer as the hub or an MJPEG feed holds it: its Subscriber, the disconnect signal it listens to, and the
+ * One viewer as the hub or one of its feeds holds it: its Subscriber, the disconnect signal it listens to, and the
  * end it reports. Its own object listens for the disconnection and for the subscriber closing, and `ended` is a
  * promise only once someone asks for it: a closure, a context and a promise with its reaction per viewer would
  * be some 0.5 kB that every idle viewer keeps for hours (heap snapshots of 5,000 idle streams; see
@@ -40,8 +38,8 @@ export abstract class ViewerSubscription implements Subscription, SubscriberOwne
   private endedPromise: Promise<SubscriptionEnd> | undefined;
   private resolveEnded: ((end: SubscriptionEnd) => void) | undefined;
 
-  constructor(parts: ViewerParts, limits: DeliveryLimits, observer: DeliveryObserver | undefined) {
-    this.subscriber = new Subscriber(parts.sink, parts.encode, limits, this, observer);
+  constructor(parts: ViewerParts, form: StreamForm, limits: DeliveryLimits, observer: DeliveryObserver | undefined) {
+    this.subscriber = new Subscriber(parts.sink, form, limits, this, observer);
     this.signal = parts.signal;
     this.onEnded = parts.onEnded;
   }

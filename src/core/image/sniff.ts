@@ -1,8 +1,6 @@
 import { ascii, startsWith, u32be } from './byte-reader.js';
-import type { ImageType, RefusedImageType } from './image-type.js';
+import { IMAGE_TYPES, type ImageSignature, type ImageType, type RefusedImageType } from './image-type.js';
 
-const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
-const JPEG_SIGNATURE = [0xff, 0xd8, 0xff];
 const ICO_SIGNATURE = [0x00, 0x00, 0x01, 0x00];
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
@@ -11,13 +9,29 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * header we want to trust, and the cap keeps the brand list small whatever the input says.
  */
 const MAX_FTYP_BYTES = 1024;
-/** AVIF §9.1 (AV1 Image File Format): still images carry `avif`, image sequences `avis`. */
-const AVIF_BRANDS = ['avif', 'avis'];
 /** HEIF (ISO/IEC 23008-12 Annex B) brands for HEVC-coded images and the codec-neutral `mif1`/`msf1`. */
 const HEIF_BRANDS = ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1'];
 
 /** How far into a text file the `<svg` root may appear (after an XML declaration, comments, a doctype). */
 const SVG_SCAN_BYTES = 4096;
+
+type MagicSignature = Extract<ImageSignature, { readonly magic: unknown }>;
+type FtypSignature = Extract<ImageSignature, { readonly ftypBrands: unknown }>;
+
+/** The accepted types known by magic numbers, then those known by ftyp brands, in the table's order. */
+const BY_MAGIC = IMAGE_TYPES.map((row) => ({
+  type: row.type as ImageType,
+  signatures: (row.signatures as readonly ImageSignature[]).filter((signature): signature is MagicSignature => 'magic' in signature),
+})).filter((row) => row.signatures.length > 0);
+const BY_FTYP = IMAGE_TYPES.map((row) => ({
+  type: row.type as ImageType,
+  signatures: (row.signatures as readonly ImageSignature[]).filter((signature): signature is FtypSignature => 'ftypBrands' in signature),
+})).filter((row) => row.signatures.length > 0);
+
+function matchesMagic(bytes: Uint8Array, signature: MagicSignature): boolean {
+  for (const part of signature.magic) if (!startsWith(bytes, part.bytes, part.at)) return false;
+  return true;
+}
 
 /**
  * Identifies image bytes by their magic numbers (the signatures of the WHATWG MIME Sniffing standard, §6.1, plus
@@ -25,17 +39,16 @@ const SVG_SCAN_BYTES = 4096;
  * Never throws: every read is bounds-checked.
  */
 export function sniffImageType(bytes: Uint8Array): ImageType | RefusedImageType | undefined {
-  if (startsWith(bytes, PNG_SIGNATURE)) return 'image/png';
-  if (startsWith(bytes, JPEG_SIGNATURE)) return 'image/jpeg';
-  const head6 = ascii(bytes, 0, 6);
-  if (head6 === 'GIF87a' || head6 === 'GIF89a') return 'image/gif';
-  // RIFF container: "RIFF", a 32-bit little-endian size, then the form type (RFC 9649 §2.5).
-  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 4) === 'WEBP') return 'image/webp';
+  for (const row of BY_MAGIC) {
+    for (const signature of row.signatures) if (matchesMagic(bytes, signature)) return row.type;
+  }
 
   const brands = ftypBrands(bytes);
   if (brands) {
-    // A file may list both (libavif writes "avif mif1 miaf"): AVIF wins, since mif1 is only the HEIF base brand.
-    if (brands.some((brand) => AVIF_BRANDS.includes(brand))) return 'image/avif';
+    // A file may list both (libavif writes "avif mif1 miaf"): an accepted type wins, since mif1 is only the HEIF base brand.
+    for (const row of BY_FTYP) {
+      for (const signature of row.signatures) if (brands.some((brand) => signature.ftypBrands.includes(brand))) return row.type;
+    }
     if (brands.some((brand) => HEIF_BRANDS.includes(brand))) return 'image/heic';
     return undefined; // MP4, QuickTime, 3GP and other ISO-BMFF files are not images.
   }

@@ -1,6 +1,6 @@
 import { RelayError } from '../errors.js';
 import { readImageDimensions } from './dimensions.js';
-import { isAcceptedImageType, type ImageType } from './image-type.js';
+import { ACCEPTED_TYPE_NAMES, isAcceptedImageType, type ImageType } from './image-type.js';
 import { sniffImageType } from './sniff.js';
 
 /**
@@ -27,7 +27,7 @@ export function validateImage(bytes: Uint8Array): ImageFacts {
   if (!isAcceptedImageType(sniffed)) {
     throw new RelayError(
       'unsupported_image_type',
-      `${sniffed} is not accepted (accepted: PNG, JPEG, GIF, WebP, AVIF).` +
+      `${sniffed} is not accepted (accepted: ${ACCEPTED_TYPE_NAMES}).` +
         (sniffed === 'image/svg+xml' ? ' SVG can carry scripts, so it is never relayed.' : ''),
     );
   }

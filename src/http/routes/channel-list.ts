@@ -21,7 +21,7 @@ export const channelListRoutes = (context: RelayContext) =>
             images: summary.imageCount,
             bytes: summary.heldBytes,
             // Event streams and MJPEG streams alike: each is someone watching the channel.
-            viewers: context.hub.viewerCount(summary.channel) + context.mjpeg.viewersOf(summary.channel),
+            viewers: context.hub.viewerCount(summary.channel) + context.hub.convertedViewerCount(summary.channel),
             lastPublishedAt: new Date(summary.lastPublishedAt).toISOString(),
           };
         })

@@ -5,7 +5,7 @@ import { imageFromOriginalBody, RECEIVED_MESSAGE } from '../ingest/image-body.js
 import { publishBodyLimit } from '../ingest/request-body.js';
 import { sendJsonReply } from '../json-reply.js';
 import type { RelayContext } from '../relay-context.js';
-import { serveEventStream } from '../serve-event-stream.js';
+import { serveEventStream } from '../../streams/sse/event-stream.js';
 
 interface ReceiveImageRoute {
   Body: unknown;

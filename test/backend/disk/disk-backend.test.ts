@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { HistoryLimits } from '../../../src/backend/channel-backend.js';
+import type { HistoryLimits } from '../../../src/core/storage/history-limits.js';
 import { DiskBackend } from '../../../src/backend/disk/disk-backend.js';
 import { compareEventIds } from '../../../src/core/event-id.js';
 import type { ImageRecord } from '../../../src/core/image-record.js';

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { MemoryBackend } from '../../../src/backend/memory/memory-backend.js';
 import type { DeliveryLimits } from '../../../src/core/delivery/delivery-limits.js';
 import type { DeliveryObserver } from '../../../src/core/delivery/delivery-observer.js';
+import type { StreamForm } from '../../../src/core/delivery/frame-sink.js';
 import { Hub } from '../../../src/core/delivery/hub.js';
 import type { ImageRecord } from '../../../src/core/image-record.js';
 import { newImage } from '../../support/images.js';
@@ -10,7 +11,8 @@ import { RecordingSink } from '../../support/recording-sink.js';
 
 const HEARTBEAT = Buffer.from(': heartbeat\n\n');
 const limits: DeliveryLimits = { queueMaxImages: 2, queueMaxBytes: 1e9, stuckTimeoutMs: 30_000 };
-const encodeId = (image: ImageRecord): Uint8Array => Buffer.from(image.id);
+/** Frames are the image's id; the heartbeat is the form's own (an SSE-like comment here). */
+const idForm: StreamForm = { encode: (image: ImageRecord): Uint8Array => Buffer.from(image.id), heartbeat: () => HEARTBEAT };
 
 function createHub(delivery: DeliveryLimits = limits): Hub {
   const backend = new MemoryBackend({
@@ -19,13 +21,13 @@ function createHub(delivery: DeliveryLimits = limits): Hub {
     maxTotalBytes: 1e9,
     maxChannels: 100,
   });
-  return new Hub(backend, { delivery, heartbeat: { intervalMs: 15_000, frame: HEARTBEAT } });
+  return new Hub(backend, { delivery, heartbeatIntervalMs: 15_000 });
 }
 
 function subscribe(hub: Hub, channel: string, lastEventId?: string) {
   const sink = new RecordingSink();
   const aborter = new AbortController();
-  const subscription = hub.subscribe({ channels: [channel], lastEventId, sink, encode: encodeId, signal: aborter.signal });
+  const subscription = hub.subscribe({ channels: [channel], lastEventId, sink, form: idForm, signal: aborter.signal });
   return { sink, aborter, subscription };
 }
 
@@ -148,7 +150,7 @@ describe('Hub', () => {
       onBackendError: () => undefined,
     };
     const backend = new MemoryBackend({ maxImagesPerChannel: 50, maxBytesPerChannel: 1e9, maxTotalBytes: 1e9, maxChannels: 100 });
-    const hub = new Hub(backend, { delivery: { ...limits, stuckTimeoutMs: 1000 }, heartbeat: { intervalMs: 15_000, frame: HEARTBEAT }, observer });
+    const hub = new Hub(backend, { delivery: { ...limits, stuckTimeoutMs: 1000 }, heartbeatIntervalMs: 15_000, observer });
     const first = (await hub.publish(newImage('a'))).record;
     await hub.publish(newImage('a'));
     const resuming = subscribe(hub, 'a', first.id);

@@ -1,4 +1,5 @@
 import { channelHistory, publishFile, type ImageDescription } from '../api';
+import { ACCEPTED_TYPES_LIST } from '../../../src/core/image/image-type';
 import { el, setConnectionState, setCrumbs, showToast } from '../dom';
 import { fileNameOf, formatAge, formatBytes, formatTime } from '../format';
 import { followImages } from '../live-stream';
@@ -24,7 +25,7 @@ export function renderChannelView(root: HTMLElement, channel: string): void {
   const liveButton = el('button', { type: 'button', 'data-testid': 'live-toggle' });
   const fullscreenButton = el('button', { type: 'button', title: 'Fullscreen (f)' }, 'Fullscreen');
   const download = el('a', { class: 'button', 'data-testid': 'download' }, 'Download');
-  const fileInput = el('input', { type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp,image/avif', hidden: '' });
+  const fileInput = el('input', { type: 'file', accept: ACCEPTED_TYPES_LIST, hidden: '' });
   const publishButton = el('button', { type: 'button' }, 'Publish…');
   const strip = el('nav', { class: 'strip', 'aria-label': 'recent images', 'data-testid': 'strip' });
   const toolbar = el('div', { class: 'toolbar' }, liveButton, fullscreenButton, download, publishButton, fileInput);

@@ -1,24 +1,10 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { FrameEncoder } from '../core/delivery/frame-sink.js';
+import type { FastifyRequest } from 'fastify';
 import type { SubscriptionEnd } from '../core/delivery/viewer-subscription.js';
-import type { ImageRecord } from '../core/image-record.js';
 import { RelayError } from '../core/errors.js';
-import { addressKey, clientKey } from './access/access-hooks.js';
-import { logRefusal } from './error-response.js';
-import { openEventStream } from './event-stream-response.js';
-import type { RelayContext } from './relay-context.js';
-import type { OpenStream } from './stream-response.js';
-
-/**
- * The id a reconnecting viewer last saw: the `Last-Event-ID` header that EventSource sends on reconnection, or a
- * `lastEventId` query parameter for clients that cannot set headers (a fresh EventSource, curl in a script).
- */
-export function lastEventIdOf(request: FastifyRequest<{ Querystring: { lastEventId?: string } }>): string | undefined {
-  const header = request.headers['last-event-id'];
-  if (typeof header === 'string' && header !== '') return header;
-  const query = request.query.lastEventId;
-  return typeof query === 'string' && query !== '' ? query : undefined;
-}
+import { addressKey, clientKey } from '../http/access/access-hooks.js';
+import { logRefusal } from '../http/error-response.js';
+import type { RelayContext } from '../http/relay-context.js';
+import type { OpenStream } from './response-stream.js';
 
 /**
  * Serves a long-lived stream (event stream or MJPEG) until the viewer leaves or the relay stops: refuses while
@@ -31,7 +17,7 @@ export function lastEventIdOf(request: FastifyRequest<{ Querystring: { lastEvent
  * child logger of our own, nor a promise.
  *
  * The stopping check comes before the reply is taken over, since once the headers are out a refusal can only be
- * a stream that ends at once: the hub and MJPEG feeds refuse subscriptions from the moment the relay starts to
+ * a stream that ends at once: the hub refuses subscriptions from the moment the relay starts to
  * close, and a request can reach its handler after that (while an async hook such as a JWT check ran); everything
  * from the check to the subscription is synchronous, so the relay cannot start closing in between. Should
  * subscribing throw all the same, the slot is released, the response ended and the refusal logged and counted: a
@@ -64,26 +50,4 @@ export function serveStream(
     stream.sink.close('end');
     context.metrics.onRefused(logRefusal(request, error as Error).code);
   }
-}
-
-/** Opens an event stream for one or more channels and keeps it until the viewer leaves or the relay stops. */
-export function serveEventStream(
-  context: RelayContext,
-  request: FastifyRequest<{ Querystring: { lastEventId?: string } }>,
-  reply: FastifyReply,
-  channels: readonly string[],
-  encode: FrameEncoder<ImageRecord>,
-): void {
-  const lastEventId = lastEventIdOf(request);
-  // A `*` stream shows a token only the channels it may watch.
-  const grant = request.grant;
-  const filter = grant.subscribesToAll ? undefined : grant.canSubscribe;
-  serveStream(
-    context,
-    request,
-    channels.length === 1 ? { channel: channels[0] } : { channels },
-    () => openEventStream(reply, context.config.retryMs),
-    (stream, onEnded) => context.hub.subscribe({ channels, lastEventId, sink: stream.sink, encode, signal: stream.signal, filter, onEnded }),
-    { lastEventId },
-  );
 }

@@ -21,7 +21,7 @@ type StreamResponse = ServerResponse | Http2ServerResponse;
  */
 class ResponseStream implements FrameSink, DisconnectSignal, OpenStream {
   aborted = false;
-  /** The one listener a viewer adds (the hub's or an MJPEG feed's); more go to `moreListeners`. */
+  /** The one listener a viewer adds (the hub's); more go to `moreListeners`. */
   private listener: DisconnectListener | undefined;
   private moreListeners: DisconnectListener[] | undefined;
 

@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { ALL_CHANNELS, resolveChannelName } from '../../core/channel-name.js';
 import { requireSubscribe } from '../../core/access/access-policy.js';
 import { RelayError } from '../../core/errors.js';
-import type { FrameEncoder } from '../../core/delivery/frame-sink.js';
-import type { ImageRecord } from '../../core/image-record.js';
+import type { StreamForm } from '../../core/delivery/frame-sink.js';
 import { asksForVariant, parseVariantQuery, variantQueryString } from '../../imaging/variant-spec.js';
-import type { RelayContext } from '../relay-context.js';
-import { serveEventStream } from '../serve-event-stream.js';
+import type { RelayContext } from '../../http/relay-context.js';
+import { serveEventStream } from './event-stream.js';
 
 /** Channels one stream may follow: a wall of cameras, bounded so one request cannot subscribe to everything. */
 export const MAX_CHANNELS_PER_STREAM = 64;
@@ -25,7 +24,7 @@ function wantsInline(query: EventsQuery): boolean {
  * The stream's form: plain metadata, metadata with a data: URL (`?inline=1`), or metadata whose `url` names a
  * variant (`?w=640&format=webp`, checked as for an image URL: the stream is refused with 400 if out of range).
  */
-function encoderFor(context: RelayContext, query: EventsQuery): FrameEncoder<ImageRecord> {
+function formFor(context: RelayContext, query: EventsQuery): StreamForm {
   const variantParameters = query as Readonly<Record<string, unknown>>;
   if (asksForVariant(variantParameters)) {
     if (wantsInline(query)) throw new RelayError('invalid_variant', 'A stream carries inline data or variant URLs, not both.');
@@ -44,7 +43,7 @@ export const channelEventRoutes = (context: RelayContext) =>
     app.get<{ Params: { channel: string }; Querystring: EventsQuery }>('/channels/:channel/events', async (request, reply) => {
       const channel = resolveChannelName(request.params.channel);
       requireSubscribe(request.grant, channel);
-      serveEventStream(context, request, reply, [channel], encoderFor(context, request.query));
+      serveEventStream(context, request, reply, [channel], formFor(context, request.query));
     });
 
     app.get<{ Querystring: EventsQuery }>('/events', async (request, reply) => {
@@ -65,6 +64,6 @@ export const channelEventRoutes = (context: RelayContext) =>
       for (const channel of channels) if (channel !== ALL_CHANNELS) requireSubscribe(request.grant, channel);
       // Refused before it takes a stream slot: a `*` stream of a token that may watch nothing would only hold one.
       if (request.grant.subscribesToNone) throw new RelayError('forbidden', 'This token may not watch any channel.');
-      serveEventStream(context, request, reply, channels, encoderFor(context, request.query));
+      serveEventStream(context, request, reply, channels, formFor(context, request.query));
     });
   };

@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { requireSubscribe } from '../../core/access/access-policy.js';
 import { resolveChannelName } from '../../core/channel-name.js';
 import { RelayError } from '../../core/errors.js';
-import { MJPEG_CONTENT_TYPE, MJPEG_EPILOGUE, MJPEG_PREAMBLE } from '../../imaging/mjpeg/multipart-frame.js';
 import { parseVariantQuery } from '../../imaging/variant-spec.js';
-import type { RelayContext } from '../relay-context.js';
-import { serveStream } from '../serve-event-stream.js';
-import { openStream } from '../stream-response.js';
+import type { RelayContext } from '../../http/relay-context.js';
+import { openStream } from '../response-stream.js';
+import { serveStream } from '../serve-stream.js';
+import { MJPEG_CONTENT_TYPE, MJPEG_EPILOGUE, MJPEG_PREAMBLE } from './multipart-frame.js';
 
 /**
  * `GET /channels/{channel}/mjpeg`: the channel as MJPEG, for an `<img>` without script, VLC, ffmpeg, OBS or a
@@ -23,12 +23,13 @@ export const channelMjpegRoutes = (context: RelayContext) =>
       if (variant.format !== undefined && variant.format !== 'jpeg') {
         throw new RelayError('invalid_variant', 'MJPEG frames are JPEG: leave "format" out, or give format=jpeg.');
       }
+      const converter = context.mjpeg(variant);
       serveStream(
         context,
         request,
         { channel, mjpeg: true },
         () => openStream(reply, MJPEG_CONTENT_TYPE, MJPEG_PREAMBLE, MJPEG_EPILOGUE),
-        (stream, onEnded) => context.mjpeg.watch({ channel, variant, sink: stream.sink, signal: stream.signal, onEnded }),
+        (stream, onEnded) => context.hub.subscribeConverted({ channel, converter, sink: stream.sink, signal: stream.signal, onEnded }),
       );
     });
   };

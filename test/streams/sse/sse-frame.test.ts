@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeDataEventParts, encodeSseComment, encodeSseEvent, encodeSseRetry } from '../../src/sse/sse-frame.js';
+import { encodeDataEventParts, encodeSseComment, encodeSseEvent, encodeSseRetry } from '../../../src/streams/sse/sse-frame.js';
 
 describe('SSE framing', () => {
   it('writes an unnamed event with an id', () => {
