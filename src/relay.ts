@@ -8,7 +8,9 @@ import { AccessPolicy } from './core/access/access-policy.js';
 import type { JwtVerifier } from './core/access/jwt-verifier.js';
 import { parseStaticTokens } from './core/access/static-tokens.js';
 import { Hub } from './core/delivery/hub.js';
+import { AuthFailureThrottle } from './core/limits/auth-failures.js';
 import { PublishLimit } from './core/limits/publish-limit.js';
+import { StreamSlots } from './core/limits/stream-slots.js';
 import { buildHttpApp } from './http/app.js';
 import type { Readiness } from './http/relay-context.js';
 import { describeImage } from './http/image-description.js';
@@ -33,7 +35,7 @@ export interface RelayOptions {
 /** jose is loaded only when JWTs are configured: some 0.6 MB of heap that a relay without them would carry. */
 async function openJwtVerifier(jwt: NonNullable<RelayConfig['access']['jwt']>): Promise<JwtVerifier> {
   const { JwtVerifier } = await import('./core/access/jwt-verifier.js');
-  return new JwtVerifier(jwt.algorithm, jwt.key, jwt);
+  return new JwtVerifier(jwt, jwt);
 }
 
 /** A relay instance: no globals, so tests start as many as they like side by side. */
@@ -92,7 +94,18 @@ export async function createRelay(config: RelayConfig, options: RelayOptions = {
     logger.warn({ channel: image.channel, id: image.id, error: (error as Error).message }, 'no MJPEG frame for this image'),
   );
   const http = await buildHttpApp(
-    { hub, config, frames, access, openStreams: new Map(), metrics, variants, mjpeg, readiness },
+    {
+      hub,
+      config,
+      frames,
+      access,
+      streamSlots: new StreamSlots({ perClient: config.limits.streamsPerClient, perAddress: config.limits.streamsPerAddress }),
+      authFailures: new AuthFailureThrottle(config.limits.authFailures),
+      metrics,
+      variants,
+      mjpeg,
+      readiness,
+    },
     logger,
     { leanPublishPath: options.leanPublishPath ?? true },
   );

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import type { JwtClaimRules } from '../core/access/jwt-verifier.js';
-import { MIN_TOKEN_LENGTH, parseStaticTokens } from '../core/access/static-tokens.js';
+import { ASYMMETRIC_ALGORITHMS } from '../core/access/jwt-keys.js';
 import type { TokenRate } from '../core/limits/token-buckets.js';
+import { accessSettingsFrom } from './access-settings.js';
 import { backendSettingsFrom, type BackendSettings } from '../backend/backend-table.js';
 import { OPTION_SPECS, type OptionName, type OptionSpec } from './options.js';
 import { ConfigError } from './config-error.js';
@@ -43,7 +43,7 @@ function parseValue(spec: OptionSpec, raw: string, source: string): string | num
       if (!['true', 'false', '1', '0', 'yes', 'no'].includes(raw)) fail('true or false');
       return ['true', '1', 'yes'].includes(raw) ? 'true' : 'false';
     case 'jwt-algorithm':
-      if (!['HS256', 'RS256', 'ES256'].includes(raw)) fail('HS256, RS256 or ES256');
+      if (raw !== 'HS256' && !(ASYMMETRIC_ALGORITHMS as readonly string[]).includes(raw)) fail(`HS256, ${ASYMMETRIC_ALGORITHMS.join(', ')}`);
       return raw;
     case 'log-level':
       if (!(LOG_LEVELS as readonly string[]).includes(raw)) fail(`one of ${LOG_LEVELS.join(', ')}`);
@@ -132,7 +132,12 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     else settings[name] = spec.defaultValue;
     if (typeof flagValue === 'string' || envName || fileValue !== undefined) given.add(name);
   }
-  validateAccess(settings);
+  let access: RelayConfig['access'];
+  try {
+    access = accessSettingsFrom(settings);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
   if (Boolean(settings.tlsCert) !== Boolean(settings.tlsKey)) {
     throw new ConfigError('--tls-cert and --tls-key go together: give both, or neither');
   }
@@ -142,7 +147,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
-  return { ...toRelayConfig(settings, clientPublishRate(settings, given)), ...backends };
+  return { ...toRelayConfig(settings, access, clientPublishRate(settings, given)), ...backends };
 }
 
 /**
@@ -158,40 +163,6 @@ function clientPublishRate(settings: Record<OptionName, string | number>, given:
   }
   const perMinute = settings.publishesPerMinute as number;
   return { perSecond: perMinute / 60, burst: given.has('publishBurst') ? burst : Math.min(burst, perMinute) };
-}
-
-function validateAccess(settings: Record<OptionName, string | number>): void {
-  if (settings.tokens) {
-    try {
-      parseStaticTokens(settings.tokens as string);
-    } catch (error) {
-      throw new ConfigError(`--tokens: ${(error as Error).message}`);
-    }
-  }
-  const algorithm = settings.jwtAlgorithm as string;
-  if (settings.jwtSecret && settings.jwtPublicKey) throw new ConfigError('--jwt-secret and --jwt-public-key: give one, not both');
-  if (settings.jwtSecret && algorithm && algorithm !== 'HS256') throw new ConfigError('--jwt-secret goes with --jwt-algorithm HS256');
-  if (settings.jwtPublicKey && !['RS256', 'ES256'].includes(algorithm)) {
-    throw new ConfigError('--jwt-public-key needs --jwt-algorithm RS256 or ES256');
-  }
-  if ((settings.jwtAudience || settings.jwtIssuer || settings.jwtMaxLifetime !== '') && !settings.jwtSecret && !settings.jwtPublicKey) {
-    throw new ConfigError('--jwt-audience, --jwt-issuer and --jwt-max-lifetime go with --jwt-secret or --jwt-public-key');
-  }
-  if (settings.metricsToken && (settings.metricsToken as string).length < MIN_TOKEN_LENGTH) {
-    throw new ConfigError(`--metrics-token: use at least ${MIN_TOKEN_LENGTH} characters, as for --tokens`);
-  }
-  if (settings.jwtSecret && (settings.jwtSecret as string).length < 32) {
-    throw new ConfigError('--jwt-secret: use at least 32 characters (HS256 keys shorter than the hash are weak)');
-  }
-}
-
-/** What JWTs must say besides their signature and `exp` (--jwt-audience, --jwt-issuer, --jwt-max-lifetime). */
-function jwtClaimRules(settings: Record<OptionName, string | number>): JwtClaimRules {
-  return {
-    ...(settings.jwtAudience ? { audience: settings.jwtAudience as string } : {}),
-    ...(settings.jwtIssuer ? { issuer: settings.jwtIssuer as string } : {}),
-    ...(settings.jwtMaxLifetime !== '' && settings.jwtMaxLifetime !== undefined ? { maxLifetimeSeconds: settings.jwtMaxLifetime as number } : {}),
-  };
 }
 
 /** The defaults alone, with overrides: what tests and embedders start from. */
@@ -216,7 +187,7 @@ function parseOrigins(spec: string, accessControlled: boolean): '*' | string[] {
   return origins;
 }
 
-function toRelayConfig(settings: Record<OptionName, string | number>, publishPerClient: TokenRate): Omit<RelayConfig, keyof BackendSettings> {
+function toRelayConfig(settings: Record<OptionName, string | number>, access: RelayConfig['access'], publishPerClient: TokenRate): Omit<RelayConfig, keyof BackendSettings> {
   const number = (name: OptionName): number => settings[name] as number;
   return {
     port: number('port'),
@@ -237,19 +208,15 @@ function toRelayConfig(settings: Record<OptionName, string | number>, publishPer
     retryMs: number('retryMs'),
     publicUrl: settings.publicUrl as string,
     tls: settings.tlsCert && settings.tlsKey ? { certFile: settings.tlsCert as string, keyFile: settings.tlsKey as string } : undefined,
-    access: {
-      tokens: settings.tokens as string,
-      jwt: settings.jwtSecret
-        ? { algorithm: 'HS256', key: settings.jwtSecret as string, ...jwtClaimRules(settings) }
-        : settings.jwtPublicKey
-          ? { algorithm: settings.jwtAlgorithm as 'RS256' | 'ES256', key: readFileSync(settings.jwtPublicKey as string, 'utf8'), ...jwtClaimRules(settings) }
-          : undefined,
-    },
-    corsOrigins: parseOrigins(settings.corsOrigins as string, Boolean(settings.tokens || settings.jwtSecret || settings.jwtPublicKey)),
+    access,
+    corsOrigins: parseOrigins(settings.corsOrigins as string, Boolean(access.tokens || access.jwt)),
     limits: {
       publishPerClient,
+      publishPerAddress: { perSecond: number('addressPublishRate'), burst: number('addressPublishBurst') },
       publishPerChannel: { perSecond: number('channelPublishRate'), burst: number('channelPublishBurst') },
       streamsPerClient: number('streamsPerClient'),
+      streamsPerAddress: number('streamsPerAddress'),
+      authFailures: { perSecond: number('authFailureRate'), burst: number('authFailureBurst') },
       headersTimeoutMs: number('headersTimeoutMs'),
       requestTimeoutMs: number('requestTimeoutMs'),
     },

@@ -12,6 +12,10 @@ import {
 } from '../core/delivery/delivery-limits.js';
 import { DEFAULT_VARIANT_CACHE_BYTES, DEFAULT_VARIANT_CONCURRENCY } from '../imaging/variant-service.js';
 import {
+  DEFAULT_ADDRESS_PUBLISH_BURST,
+  DEFAULT_ADDRESS_PUBLISH_RATE,
+  DEFAULT_AUTH_FAILURE_BURST,
+  DEFAULT_AUTH_FAILURE_RATE,
   DEFAULT_CHANNEL_PUBLISH_BURST,
   DEFAULT_CHANNEL_PUBLISH_RATE,
   DEFAULT_HEADERS_TIMEOUT_MS,
@@ -23,6 +27,7 @@ import {
   DEFAULT_PUBLISH_RATE,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_RETRY_MS,
+  DEFAULT_STREAMS_PER_ADDRESS,
   DEFAULT_STREAMS_PER_CLIENT,
 } from './relay-config.js';
 
@@ -113,11 +118,15 @@ export const OPTION_SPECS = {
   },
   jwtPublicKey: {
     flag: 'jwt-public-key', env: ['IMAGE_RELAY_JWT_PUBLIC_KEY'], kind: 'file', defaultValue: '',
-    description: 'PEM public key of RS256/ES256 JWTs (with --jwt-algorithm; turns access control on)',
+    description: 'PEM public key of the JWTs: RSA (RS256), P-256 (ES256) or Ed25519 (EdDSA), the algorithm the key\'s (turns access control on)',
+  },
+  jwtJwksUrl: {
+    flag: 'jwt-jwks-url', env: ['IMAGE_RELAY_JWT_JWKS_URL'], kind: 'string', defaultValue: '',
+    description: 'http(s) URL of a JSON Web Key Set the JWTs are signed with, fetched and cached, re-fetched for a new "kid" (turns access control on)',
   },
   jwtAlgorithm: {
     flag: 'jwt-algorithm', env: ['IMAGE_RELAY_JWT_ALGORITHM'], kind: 'jwt-algorithm', defaultValue: '',
-    description: 'HS256 (with --jwt-secret), RS256 or ES256 (with --jwt-public-key)',
+    description: 'Pin the JWT algorithm: HS256 (with --jwt-secret), RS256, ES256 or EdDSA (must match --jwt-public-key\'s key; with --jwt-jwks-url, the only one taken)',
   },
   jwtAudience: {
     flag: 'jwt-audience', env: ['IMAGE_RELAY_JWT_AUDIENCE'], kind: 'string', defaultValue: '',
@@ -137,7 +146,7 @@ export const OPTION_SPECS = {
   },
   publishRate: {
     flag: 'publish-rate', env: ['IMAGE_RELAY_PUBLISH_RATE'], kind: 'integer', defaultValue: DEFAULT_PUBLISH_RATE,
-    min: 1, description: 'Publish requests a second one client (token, or IP without one) may keep up',
+    min: 1, description: 'Publish requests a second one client (a token at one address, or an address without one) may keep up',
   },
   publishBurst: {
     flag: 'publish-burst', env: ['IMAGE_RELAY_PUBLISH_BURST'], kind: 'integer', defaultValue: DEFAULT_PUBLISH_BURST,
@@ -158,7 +167,27 @@ export const OPTION_SPECS = {
   },
   streamsPerClient: {
     flag: 'streams-per-client', env: ['IMAGE_RELAY_STREAMS_PER_CLIENT'], kind: 'integer', defaultValue: DEFAULT_STREAMS_PER_CLIENT,
-    min: 1, description: 'Event and MJPEG streams one client (token, or IP without one) may hold open',
+    min: 1, description: 'Event and MJPEG streams one client (a token at one address, or an address without one) may hold open',
+  },
+  streamsPerAddress: {
+    flag: 'streams-per-address', env: ['IMAGE_RELAY_STREAMS_PER_ADDRESS'], kind: 'integer', defaultValue: DEFAULT_STREAMS_PER_ADDRESS,
+    min: 1, description: 'Event and MJPEG streams one address may hold open over all its tokens (with access control)',
+  },
+  addressPublishRate: {
+    flag: 'address-publish-rate', env: ['IMAGE_RELAY_ADDRESS_PUBLISH_RATE'], kind: 'integer', defaultValue: DEFAULT_ADDRESS_PUBLISH_RATE,
+    min: 1, description: 'Publish requests a second one address may keep up over all its tokens (with access control)',
+  },
+  addressPublishBurst: {
+    flag: 'address-publish-burst', env: ['IMAGE_RELAY_ADDRESS_PUBLISH_BURST'], kind: 'integer', defaultValue: DEFAULT_ADDRESS_PUBLISH_BURST,
+    min: 1, description: 'Publish requests one address may make at once over all its tokens (with access control)',
+  },
+  authFailureRate: {
+    flag: 'auth-failure-rate', env: ['IMAGE_RELAY_AUTH_FAILURE_RATE'], kind: 'integer', defaultValue: DEFAULT_AUTH_FAILURE_RATE,
+    min: 1, description: 'Requests a second one address may keep making with a missing or invalid token before it is answered 429',
+  },
+  authFailureBurst: {
+    flag: 'auth-failure-burst', env: ['IMAGE_RELAY_AUTH_FAILURE_BURST'], kind: 'integer', defaultValue: DEFAULT_AUTH_FAILURE_BURST,
+    min: 1, description: 'Requests with a missing or invalid token one address may make at once before it is slowed down',
   },
   trustProxy: {
     flag: 'trust-proxy', env: ['IMAGE_RELAY_TRUST_PROXY'], kind: 'boolean', defaultValue: 'false',

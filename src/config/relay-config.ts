@@ -1,3 +1,4 @@
+import type { JwtKeySource } from '../core/access/jwt-keys.js';
 import type { JwtClaimRules } from '../core/access/jwt-verifier.js';
 import type { HistoryLimits } from '../core/storage/history-limits.js';
 import type { BackendSettings } from '../backend/backend-table.js';
@@ -26,20 +27,28 @@ export interface RelayConfig extends BackendSettings {
   readonly access: {
     /** Static token spec (see core/access/static-tokens.ts); "" for none. */
     readonly tokens: string;
-    /** The JWT key, and what tokens must say besides (see JwtClaimRules). */
-    readonly jwt:
-      | ({ readonly algorithm: 'HS256' | 'RS256' | 'ES256'; readonly key: string } & JwtClaimRules)
-      | undefined;
+    /** The JWT key (a secret, a public key or a key set's URL), and what tokens must say besides (JwtClaimRules). */
+    readonly jwt: (JwtKeySource & JwtClaimRules) | undefined;
   };
   /** Origins allowed by CORS: '*' for any, or an allowlist (empty: same-origin only). */
   readonly corsOrigins: '*' | readonly string[];
+  /**
+   * Abuse limits. A client is a token at one address (or, without access control, an address); per-address limits
+   * count all of an address's tokens together, and apply only with access control, where an address can hold many.
+   */
   readonly limits: {
-    /** Publish requests per client (token, or address), a token bucket checked before the body is read. */
+    /** Publish requests per client, a token bucket checked before the body is read. */
     readonly publishPerClient: TokenRate;
+    /** Publish requests per address over all its tokens, checked with the client's. */
+    readonly publishPerAddress: TokenRate;
     /** Images per channel over all its publishers, a token bucket checked before the image is stored. */
     readonly publishPerChannel: TokenRate;
     /** Open event and MJPEG streams per client. */
     readonly streamsPerClient: number;
+    /** Open event and MJPEG streams per address over all its tokens. */
+    readonly streamsPerAddress: number;
+    /** Requests with a missing or invalid token per address, a token bucket checked before a token is verified. */
+    readonly authFailures: TokenRate;
     readonly headersTimeoutMs: number;
     readonly requestTimeoutMs: number;
   };
@@ -93,6 +102,31 @@ export const DEFAULT_CHANNEL_PUBLISH_BURST = 960;
  * them is stopped within seconds, instead of growing until the process runs out of memory or file descriptors.
  */
 export const DEFAULT_STREAMS_PER_CLIENT = 1024;
+/**
+ * Publishes a second one address may keep up over all its tokens, with access control (without it an address is
+ * one client, held to DEFAULT_PUBLISH_RATE). Four clients at their full rate, so a few cameras or a training job's
+ * workers behind one NAT, each with its own token, are not held back; one address rotating tokens is stopped here.
+ */
+export const DEFAULT_ADDRESS_PUBLISH_RATE = 480;
+/** Two seconds at the address's sustained rate, as for a client. */
+export const DEFAULT_ADDRESS_PUBLISH_BURST = 960;
+/**
+ * Streams one address may hold open over all its tokens, with access control. Four clients' worth: an office or a
+ * wall of screens behind one proxy, each screen with a token of its own, holds several clients' streams; one
+ * address opening streams with token after token is stopped here, at some 40 MB of idle streams.
+ */
+export const DEFAULT_STREAMS_PER_ADDRESS = 4 * DEFAULT_STREAMS_PER_CLIENT;
+/**
+ * Requests with a missing or invalid token one address may make at once: a client started with a wrong or expired
+ * token, or a page loaded before its token was set, fails a few times and stops or is fixed well within 20.
+ */
+export const DEFAULT_AUTH_FAILURE_BURST = 20;
+/**
+ * Failed requests a second an address may keep making past that burst: a viewer retrying every few seconds never
+ * meets the limit, while a guesser gets two tries a second, some 170,000 a day, against static secrets of 16 or
+ * more characters and JWT signatures: useless.
+ */
+export const DEFAULT_AUTH_FAILURE_RATE = 2;
 /** Real clients send their headers within milliseconds; Node's own 60 s lets slowloris clients hold sockets. */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 /** A 16 MiB image as base64 JSON takes about two minutes on a 1.5 Mbit/s uplink (a camera on a mobile network). */

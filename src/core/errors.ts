@@ -48,14 +48,21 @@ export const ERRORS = {
     message: 'This relay needs a token: send "Authorization: Bearer <token>" (or ?access_token= for EventSource).',
   },
   invalid_token: { status: 401, message: 'The token is not valid for this relay.' },
+  // Retry-After: the JWKS fetch's back-off (remote-key-set.ts) says when a fetch will be tried again.
+  keys_unavailable: {
+    status: 503,
+    message: 'The relay cannot fetch the keys its tokens are signed with (--jwt-jwks-url) right now; try again shortly.',
+    retryAfterSeconds: 5,
+  },
   forbidden: { status: 403, message: 'This token does not allow that.' },
-  // Retry-After: thrown by core/limits/publish-limit.ts with the time its token bucket needs, this only a fallback.
+  // Retry-After: thrown by core/limits (publish-limit.ts, auth-failures.ts) with the time its token bucket needs,
+  // this only a fallback.
   rate_limited: {
     status: 429,
-    message: 'Too many publishes from this client or to this channel; wait as Retry-After says and try again.',
+    message: 'Too many requests (publishes, or tries with a missing or invalid token); wait as Retry-After says and try again.',
     retryAfterSeconds: 1,
   },
-  too_many_streams: { status: 429, message: 'This client has as many open streams as it may.' },
+  too_many_streams: { status: 429, message: 'This client, or its address, has as many open streams as it may.' },
   image_too_large: { status: 413, message: 'The image is larger than this relay accepts.' },
   bad_request: { status: 400, message: 'The request could not be understood.' },
   request_timeout: { status: 408, message: 'The request took too long to arrive; send it again, faster.' },

@@ -7,7 +7,7 @@ import type { ErrorCode } from '../core/errors.js';
 import { PublishLimit } from '../core/limits/publish-limit.js';
 import { installAccessControl } from './access/access-hooks.js';
 import { installPublishLimit } from './access/publish-limit-hook.js';
-import { clientErrorResponse, frameworkErrorResponse, installErrorResponses } from './error-response.js';
+import { clientErrorResponse, frameworkErrorResponse, installErrorResponses, refuseMissingHost } from './error-response.js';
 import { publishBodyLimit, streamingJsonBodyParser } from './ingest/request-body.js';
 import { leanPublishPath, type LeanPath } from './lean-publish.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
@@ -36,16 +36,20 @@ const ROUTE_MODULES: readonly RouteModule[] = [
  * The plain-HTTP server, made here to set what Fastify has no option for: a request must send its headers within
  * headersTimeoutMs, checked every second rather than Node's default 30 s, so a slowloris client is cut off soon.
  */
-function plainServerFactory(context: RelayContext, lean: { path: LeanPath | undefined }) {
+function plainServerFactory(context: RelayContext, lean: { path: LeanPath | undefined }, onRefused: (code: ErrorCode) => void) {
+  const corsOpen = context.config.corsOrigins === '*';
   return (handler: http.RequestListener): http.Server =>
     http.createServer(
       {
         headersTimeout: context.config.limits.headersTimeoutMs,
         requestTimeout: context.config.limits.requestTimeoutMs,
         connectionsCheckingInterval: 1000,
+        // Refused all the same, in the catalogue's shape (refuseMissingHost) rather than Node's empty 400.
+        requireHostHeader: false,
       },
       // The publish routes' lean path first (lean-publish.ts); everything else, and what it declines, is Fastify's.
       (request, response) => {
+        if (refuseMissingHost(request, response, onRefused, corsOpen)) return;
         if (!lean.path?.(request, response)) handler(request, response);
       },
     );
@@ -79,7 +83,7 @@ export async function buildHttpApp(context: RelayContext, logger: Logger, option
           http2: true,
           https: { allowHTTP1: true, cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) },
         })
-      : Fastify({ ...fastifyOptions, serverFactory: plainServerFactory(context, lean) })
+      : Fastify({ ...fastifyOptions, serverFactory: plainServerFactory(context, lean, onRefused) })
   ) as unknown as FastifyInstance;
   installErrorResponses(app, onRefused);
 
@@ -99,9 +103,9 @@ export async function buildHttpApp(context: RelayContext, logger: Logger, option
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'OPTIONS'],
     maxAge: 86_400,
   });
-  installAccessControl(app, context.access, origins);
+  installAccessControl(app, context.access, origins, context.authFailures);
   const clientLimit = new PublishLimit(context.config.limits.publishPerClient, 'client');
-  installPublishLimit(app, clientLimit);
+  installPublishLimit(app, { client: clientLimit, address: new PublishLimit(context.config.limits.publishPerAddress, 'address') });
   for (const routes of ROUTE_MODULES) await app.register(routes(context));
   if (options.leanPublishPath !== false) {
     const parseString = app.getDefaultJsonParser('error', 'error');

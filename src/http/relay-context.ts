@@ -2,6 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { RelayConfig } from '../config/relay-config.js';
 import type { AccessPolicy } from '../core/access/access-policy.js';
 import type { Hub } from '../core/delivery/hub.js';
+import type { AuthFailureThrottle } from '../core/limits/auth-failures.js';
+import type { StreamSlots } from '../core/limits/stream-slots.js';
 import type { RelayMetrics } from '../metrics/relay-metrics.js';
 import type { VariantService } from '../imaging/variant-service.js';
 import type { MjpegConverters } from '../streams/mjpeg/mjpeg-form.js';
@@ -14,8 +16,10 @@ export interface RelayContext {
   /** The event streams' forms, shared by every viewer, so each image's event is encoded once per form. */
   readonly frames: SseForms;
   readonly access: AccessPolicy;
-  /** Open event streams per client (see access-hooks.ts clientKey), for the streams-per-client limit. */
-  readonly openStreams: Map<string, number>;
+  /** Open event and MJPEG streams per client and per address (see access-hooks.ts clientKey and addressKey). */
+  readonly streamSlots: StreamSlots;
+  /** Requests refused for their token, per address: past its burst an address is answered 429 before verifying. */
+  readonly authFailures: AuthFailureThrottle;
   /** Counts refusals and serves GET /metrics. */
   readonly metrics: RelayMetrics;
   /** Resized variants of stored images (thumbnails, `?w=`), encoded once each and cached. */

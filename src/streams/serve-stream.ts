@@ -1,37 +1,17 @@
 import type { FastifyRequest } from 'fastify';
 import type { SubscriptionEnd } from '../core/delivery/viewer-subscription.js';
 import { RelayError } from '../core/errors.js';
-import { clientKey } from '../http/access/access-hooks.js';
+import { addressKey, clientKey } from '../http/access/access-hooks.js';
 import { logRefusal } from '../http/error-response.js';
 import type { RelayContext } from '../http/relay-context.js';
 import type { OpenStream } from './response-stream.js';
-
-/**
- * Counts an open stream (event stream or MJPEG) against the client's streams-per-client limit; refuses with
- * 429 past it. Returns the client's key, to give releaseStreamSlot when the stream ends.
- */
-function claimStreamSlot(context: RelayContext, request: FastifyRequest): string {
-  const client = clientKey(request);
-  const open = context.openStreams.get(client) ?? 0;
-  if (open >= context.config.limits.streamsPerClient) {
-    throw new RelayError('too_many_streams', `This client has ${open} streams open, as many as it may; close one first.`);
-  }
-  context.openStreams.set(client, open + 1);
-  return client;
-}
-
-function releaseStreamSlot(context: RelayContext, client: string): void {
-  const remaining = (context.openStreams.get(client) ?? 1) - 1;
-  if (remaining > 0) context.openStreams.set(client, remaining);
-  else context.openStreams.delete(client);
-}
 
 /**
  * Serves a long-lived stream (event stream or MJPEG) until the viewer leaves or the relay stops: refuses while
  * the relay stops, claims a stream slot, takes the reply over, subscribes, and logs the viewer's coming and going
  * with `where`.
  *
- * What the stream keeps for its lifetime is only what its end needs: the client's key for its slot, `where` and
+ * What the stream keeps for its lifetime is only what its end needs: its slot's keys, `where` and
  * the relay's logger for the last log line, in one closure. Not the Fastify request (whose child logger, params,
  * query and headers an idle viewer would pay for by the kilobyte; see docs/BENCHMARKS.md, idle streams), nor a
  * child logger of our own, nor a promise.
@@ -53,17 +33,20 @@ export function serveStream(
 ): void {
   const readiness = context.readiness();
   if (!readiness.ready && readiness.reason === 'shutting_down') throw new RelayError('shutting_down');
-  const client = claimStreamSlot(context, request);
+  // Counted against the client's and the address's limits (StreamSlots), refused with 429 past either.
+  const client = clientKey(request);
+  const address = addressKey(request);
+  context.streamSlots.claim(client, address);
   const stream = open();
   const log = request.server.log;
   log.info({ ...where, ...connectedDetails, remote: request.ip }, 'viewer connected');
   try {
     subscribe(stream, ({ reason, stats }) => {
-      releaseStreamSlot(context, client);
+      context.streamSlots.release(client, address);
       log.info({ ...where, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
     });
   } catch (error) {
-    releaseStreamSlot(context, client);
+    context.streamSlots.release(client, address);
     stream.sink.close('end');
     context.metrics.onRefused(logRefusal(request, error as Error).code);
   }

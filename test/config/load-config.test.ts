@@ -73,6 +73,14 @@ describe('loadConfig', () => {
     assert.deepEqual(limits.publishPerClient, { perSecond: 120, burst: 240 });
     assert.deepEqual(limits.publishPerChannel, { perSecond: 480, burst: 960 });
     assert.equal(limits.streamsPerClient, 1024);
+    // Per address over all its tokens (with access control): four clients' worth, so a NAT of several passes.
+    assert.deepEqual(limits.publishPerAddress, { perSecond: 480, burst: 960 });
+    assert.equal(limits.streamsPerAddress, 4096);
+    assert.deepEqual(limits.authFailures, { perSecond: 2, burst: 20 });
+    const perAddress = loadConfig(['--address-publish-rate', '50', '--address-publish-burst', '60', '--streams-per-address', '10'], { IMAGE_RELAY_AUTH_FAILURE_RATE: '5', IMAGE_RELAY_AUTH_FAILURE_BURST: '50' }).limits;
+    assert.deepEqual(perAddress.publishPerAddress, { perSecond: 50, burst: 60 });
+    assert.equal(perAddress.streamsPerAddress, 10);
+    assert.deepEqual(perAddress.authFailures, { perSecond: 5, burst: 50 });
     const set = loadConfig(['--publish-rate', '30', '--publish-burst', '90'], { IMAGE_RELAY_CHANNEL_PUBLISH_RATE: '200', IMAGE_RELAY_CHANNEL_PUBLISH_BURST: '400' }).limits;
     assert.deepEqual(set.publishPerClient, { perSecond: 30, burst: 90 });
     assert.deepEqual(set.publishPerChannel, { perSecond: 200, burst: 400 });

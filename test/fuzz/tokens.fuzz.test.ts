@@ -36,7 +36,7 @@ describe('fuzzing token handling', () => {
   });
 
   it('any presented token is a grant or a 401, never an exception', async () => {
-    const policy = new AccessPolicy(parseStaticTokens('configured-secret-00001=publish@*'), new JwtVerifier('HS256', 'x'.repeat(32)));
+    const policy = new AccessPolicy(parseStaticTokens('configured-secret-00001=publish@*'), new JwtVerifier({ algorithm: 'HS256', key: 'x'.repeat(32) }));
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(

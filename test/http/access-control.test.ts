@@ -29,6 +29,9 @@ describe('access control', () => {
     server = await startRelay({
       access: { tokens: `${DEVICE}=publish@cam-* ${WALL}=subscribe@cam-*,lobby`, jwt: { algorithm: 'HS256', key: JWT_SECRET } },
       corsOrigins: ['http://wall.example'],
+      // Every refused credential is tried from one address, far more often than the failure throttle (its own
+      // test, auth-throttle.test.ts) lets an address fail.
+      limits: { authFailures: { perSecond: 1000, burst: 1000 } },
     });
     const published = await fetch(`${server.url}/channels/cam-1/images`, {
       method: 'POST',

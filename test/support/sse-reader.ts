@@ -14,6 +14,8 @@ export interface SseReaderOptions {
   headers?: Record<string, string>;
   /** False drops each event's data once its length is noted (for tests that move hundreds of megabytes). */
   keepData?: boolean;
+  /** The loopback address to connect from (127.0.0.2, ...), for tests of per-address limits. */
+  localAddress?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export class SseReader {
   static open(url: string, options: SseReaderOptions = {}): Promise<SseReader> {
     return new Promise((resolve, reject) => {
       const headers = { accept: 'text/event-stream', ...options.headers };
-      const request = http.get(url, { headers, agent: false });
+      const request = http.get(url, { headers, agent: false, ...(options.localAddress ? { localAddress: options.localAddress } : {}) });
       request.on('response', (response) => resolve(new SseReader(response, request, options.keepData ?? true)));
       request.on('error', reject);
     });

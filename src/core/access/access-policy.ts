@@ -20,7 +20,10 @@ export class AccessPolicy {
     return (this.staticTokens?.size ?? 0) > 0 || this.jwt !== undefined;
   }
 
-  /** The grant for a presented token (undefined: none presented). Throws 401 for a token that is not valid. */
+  /**
+   * The grant for a presented token (undefined: none presented). Throws 401 for a token that is not valid, and 503
+   * `keys_unavailable` when a JWT cannot be checked because its key set cannot be fetched.
+   */
   async authenticate(token: string | undefined): Promise<Grant> {
     if (!this.enabled) return OPEN_GRANT;
     if (token === undefined || token === '') throw new RelayError('unauthorized');
@@ -30,6 +33,7 @@ export class AccessPolicy {
     if (this.jwt && JWT_SHAPE.test(token)) {
       const outcome = await this.jwt.verify(token);
       if ('grant' in outcome) return outcome.grant;
+      if (outcome.refused === 'unavailable') throw new RelayError('keys_unavailable', undefined, outcome.retryAfterSeconds);
       throw new RelayError('invalid_token', outcome.refused === 'expired' ? 'The token has expired.' : outcome.detail);
     }
     throw new RelayError('invalid_token');

@@ -17,6 +17,18 @@ export interface TokenBucketOptions {
   readonly now?: () => number;
 }
 
+/** "at most 120 a second, in bursts of up to 240", or "100 a minute" for a rate that is not a whole number a second. */
+export function describeRate(rate: TokenRate): string {
+  const perSecond = rate.perSecond;
+  const sustained = Number.isInteger(perSecond) ? `${perSecond} a second` : `${Math.round(perSecond * 60)} a minute`;
+  return `at most ${sustained}, in bursts of up to ${rate.burst}`;
+}
+
+/** A wait as a `Retry-After` header gives it: whole seconds, rounded up, at least 1 (RFC 9110, section 10.2.3). */
+export function retryAfterSeconds(waitMs: number): number {
+  return Math.max(1, Math.ceil(waitMs / 1000));
+}
+
 /** About 10,000 clients or channels publishing at once: a bucket is two numbers, so this is a few MB at most. */
 export const DEFAULT_MAX_TRACKED_KEYS = 10_000;
 /**
@@ -72,6 +84,18 @@ export class TokenBuckets {
       return 0;
     }
     return (1 - bucket.tokens) / this.tokensPerMs;
+  }
+
+  /**
+   * The milliseconds until the key's bucket will hold a token (0: it holds one now), taking nothing. A key not
+   * tracked has a full bucket, and stays untracked: looking costs no memory.
+   */
+  peek(key: string): number {
+    const bucket = this.buckets.get(key);
+    if (bucket === undefined) return 0;
+    const elapsed = Math.max(0, this.now() - bucket.refilledAt);
+    const tokens = Math.min(this.burst, bucket.tokens + elapsed * this.tokensPerMs);
+    return tokens >= 1 ? 0 : (1 - tokens) / this.tokensPerMs;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RelayError } from '../../core/errors.js';
+import { authenticateThrottled } from '../access/access-hooks.js';
 import type { RelayContext } from '../relay-context.js';
 
 function sha256(text: string): Buffer {
@@ -31,7 +32,8 @@ export const metricsRoutes = (context: RelayContext) =>
   async function metrics(app: FastifyInstance): Promise<void> {
     // Public to the access hook, which knows only publish and subscribe tokens; the metrics token is checked here.
     app.get('/metrics', { config: { public: true } }, async (request, reply) => {
-      authorizeScrape(request, context);
+      // Guesses at the metrics token are throttled per address as guesses at any token are.
+      await authenticateThrottled(request, context.authFailures, () => authorizeScrape(request, context));
       const { contentType, text } = await context.metrics.exposition();
       return reply.type(contentType).header('cache-control', 'no-cache').send(text);
     });

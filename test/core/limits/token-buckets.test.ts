@@ -17,6 +17,21 @@ function takeMany(buckets: TokenBuckets, key: string, count: number): number {
 }
 
 describe('TokenBuckets', () => {
+  it('peeks at the wait for a token without taking one, or tracking a key it has not seen', () => {
+    const clock = manualClock();
+    const buckets = new TokenBuckets({ perSecond: 10, burst: 1 }, { now: clock.now });
+    assert.equal(buckets.peek('a'), 0);
+    assert.equal(buckets.size, 0, 'looking costs no memory');
+    buckets.take('a');
+    assert.equal(buckets.peek('a'), 100);
+    clock.advance(30);
+    assert.equal(buckets.peek('a'), 70);
+    assert.equal(buckets.peek('a'), 70, 'nothing taken');
+    clock.advance(70);
+    assert.equal(buckets.peek('a'), 0);
+    assert.equal(buckets.take('a'), 0);
+  });
+
   it('grants a full burst at once, then refuses with the wait until the next token', () => {
     const clock = manualClock();
     const buckets = new TokenBuckets({ perSecond: 10, burst: 5 }, { now: clock.now });
