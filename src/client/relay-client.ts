@@ -11,8 +11,12 @@ export type { ImageDescription };
 export interface RelayClientOptions {
   /** The relay's base URL, e.g. "http://localhost:8081". */
   readonly url: string;
-  /** Sent as `Authorization: Bearer <token>` when access control is on. */
-  readonly token?: string | undefined;
+  /**
+   * Sent as `Authorization: Bearer <token>` when access control is on. A function is asked before each request
+   * and each (re)connection of a subscription, so short-lived JWTs can be renewed: a stream whose token expires is
+   * ended by the relay, and the subscription reconnects with the function's new token where it left off.
+   */
+  readonly token?: string | (() => string | Promise<string>) | undefined;
   readonly retry?: RetryPolicy;
   /** Told of each transient failure before the client tries again. */
   readonly onRetry?: (error: unknown, delayMs: number) => void;
@@ -64,7 +68,7 @@ export class RelayClient {
     const channel = encodeURIComponent(options.channel ?? 'default');
     const params = new URLSearchParams();
     if (options.caption !== undefined) params.set('caption', options.caption);
-    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', ...this.authorization() };
+    const headers: Record<string, string> = { 'content-type': 'application/octet-stream', ...(await this.authorization()) };
     if (options.meta) headers['x-image-meta'] = JSON.stringify(options.meta);
     const url = `${this.baseUrl}/channels/${channel}/images${params.size ? `?${params}` : ''}`;
     return withRetry(
@@ -83,7 +87,7 @@ export class RelayClient {
   async fetchImage(image: Pick<ImageDescription, 'url'>, signal?: AbortSignal): Promise<Uint8Array> {
     const url = /^https?:/.test(image.url) ? image.url : this.baseUrl + image.url;
     return withRetry(this.retry, async () => {
-      const response = await this.request(url, { headers: this.authorization(), signal });
+      const response = await this.request(url, { headers: await this.authorization(), signal });
       if (!response.ok) throw await refusalOf(response);
       return new Uint8Array(await response.arrayBuffer());
     }, this.options.onRetry, signal);
@@ -110,7 +114,7 @@ export class RelayClient {
       while (!aborter.signal.aborted) {
         options.onState?.(connectedBefore ? 'reconnecting' : 'connecting');
         try {
-          const headers: Record<string, string> = { accept: 'text/event-stream', ...this.authorization() };
+          const headers: Record<string, string> = { accept: 'text/event-stream', ...(await this.authorization()) };
           if (lastEventId) headers['last-event-id'] = lastEventId;
           const response = await this.request(`${this.baseUrl}/events?${query}`, { headers, signal: aborter.signal });
           // A refusal that is not retryable (a bad channel, a missing token) ends the subscription below.
@@ -148,8 +152,9 @@ export class RelayClient {
     };
   }
 
-  private authorization(): Record<string, string> {
-    return this.options.token ? { authorization: `Bearer ${this.options.token}` } : {};
+  private async authorization(): Promise<Record<string, string>> {
+    const token = typeof this.options.token === 'function' ? await this.options.token() : this.options.token;
+    return token ? { authorization: `Bearer ${token}` } : {};
   }
 
   private async request(

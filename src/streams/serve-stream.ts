@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { SubscriptionEnd } from '../core/delivery/viewer-subscription.js';
+import type { Subscription, SubscriptionEnd } from '../core/delivery/viewer-subscription.js';
 import { RelayError } from '../core/errors.js';
 import { addressKey, clientKey } from '../http/access/access-hooks.js';
 import { logRefusal } from '../http/error-response.js';
@@ -28,7 +28,7 @@ export function serveStream(
   request: FastifyRequest,
   where: Readonly<Record<string, unknown>>,
   open: () => OpenStream,
-  subscribe: (stream: OpenStream, onEnded: (end: SubscriptionEnd) => void) => void,
+  subscribe: (stream: OpenStream, onEnded: (end: SubscriptionEnd) => void) => Subscription,
   connectedDetails: Readonly<Record<string, unknown>> = {},
 ): void {
   const readiness = context.readiness();
@@ -40,14 +40,46 @@ export function serveStream(
   const stream = open();
   const log = request.server.log;
   log.info({ ...where, ...connectedDetails, remote: request.ip }, 'viewer connected');
+  const expiresAt = request.grant.expiresAt;
+  let expiry: ExpiryTimer | undefined;
   try {
-    subscribe(stream, ({ reason, stats }) => {
+    const subscription = subscribe(stream, ({ reason, stats }) => {
+      expiry?.cancel();
       context.streamSlots.release(client, address);
       log.info({ ...where, reason, delivered: stats.delivered, skipped: stats.skipped }, 'viewer disconnected');
     });
+    if (expiresAt !== undefined) expiry = new ExpiryTimer(subscription, expiresAt);
   } catch (error) {
     context.streamSlots.release(client, address);
     stream.sink.close('end');
     context.metrics.onRefused(logRefusal(request, error as Error).code);
+  }
+}
+
+/** The longest delay a Node timer takes (about 24.8 days); a later expiry is waited for in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Ends a subscription when its token expires, as a request made then would be refused: tokens are checked when a
+ * request arrives, and a stream is one request that lasts. Its timer does not keep the process alive.
+ */
+class ExpiryTimer {
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly subscription: Subscription,
+    private readonly expiresAt: number,
+  ) {
+    this.arm();
+  }
+
+  cancel(): void {
+    clearTimeout(this.timer);
+  }
+
+  private arm(): void {
+    const delay = this.expiresAt - Date.now();
+    if (delay <= 0) return this.subscription.stop('token_expired');
+    this.timer = setTimeout(() => this.arm(), Math.min(delay, MAX_TIMER_MS)).unref();
   }
 }

@@ -32,6 +32,13 @@ export function followImages(
   let retryTimer: number | undefined;
   let stopped = false;
 
+  const reopenLater = (): void => {
+    onState('offline');
+    void checkAccess();
+    source = undefined;
+    if (!stopped) retryTimer = window.setTimeout(open, RETRY_AFTER_CLOSE_MS);
+  };
+
   const open = (): void => {
     const params = new URLSearchParams();
     for (const channel of channels) params.append('channel', channel);
@@ -40,15 +47,15 @@ export function followImages(
     source = new EventSource(`/events?${params}`);
     source.onopen = () => onState('live');
     source.onerror = () => {
-      if (source?.readyState === EventSource.CLOSED) {
-        onState('offline');
-        void checkAccess();
-        source = undefined;
-        if (!stopped) retryTimer = window.setTimeout(open, RETRY_AFTER_CLOSE_MS);
-      } else {
-        onState('reconnecting');
-      }
+      if (source?.readyState === EventSource.CLOSED) reopenLater();
+      else onState('reconnecting');
     };
+    // The relay ends a stream when its token expires: reconnecting with the same token would only be refused, so
+    // the page asks for a new one (or finds the cookie its app has renewed) and resumes after the last image.
+    source.addEventListener('token_expired', () => {
+      source?.close();
+      reopenLater();
+    });
     source.addEventListener('image', (event) => {
       const message = event as MessageEvent<string>;
       const image = JSON.parse(message.data) as ImageDescription;

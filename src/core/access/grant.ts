@@ -12,6 +12,11 @@ export interface Grant {
   readonly subscribesToAll: boolean;
   /** Whether it may watch no channel at all (a publish-only token): a `*` stream of it would show nothing. */
   readonly subscribesToNone: boolean;
+  /**
+   * When the credential stops being valid, in milliseconds since the epoch (a JWT's `exp`); absent for those
+   * that do not expire. A stream it opened is ended then (see streams/serve-stream.ts).
+   */
+  readonly expiresAt?: number | undefined;
 }
 
 export interface GrantPatterns {
@@ -19,13 +24,14 @@ export interface GrantPatterns {
   readonly subscribe: readonly string[];
 }
 
-export function grantOf(subject: string, patterns: GrantPatterns): Grant {
+export function grantOf(subject: string, patterns: GrantPatterns, expiresAt?: number): Grant {
   return {
     subject,
     canPublish: channelMatcher(patterns.publish),
     canSubscribe: channelMatcher(patterns.subscribe),
     subscribesToAll: coversAll(patterns.subscribe),
     subscribesToNone: patterns.subscribe.length === 0,
+    expiresAt,
   };
 }
 

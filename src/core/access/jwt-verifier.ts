@@ -49,7 +49,9 @@ function grantOfPayload(payload: JWTPayload): JwtOutcome {
     Array.isArray(value) && value.every((item) => typeof item === 'string' && isValidChannelPattern(item)) ? (value as string[]) : [];
   // Tokens without a `sub` are all "anonymous": the limits keep clients apart by their address as well.
   const subject = typeof payload.sub === 'string' ? payload.sub.slice(0, 64) : 'anonymous';
-  return { grant: grantOf(`jwt:${subject}`, { publish: list(claim.publish), subscribe: list(claim.subscribe) }) };
+  const patterns = { publish: list(claim.publish), subscribe: list(claim.subscribe) };
+  // `exp` is required and checked by now: the token is good until then, and a stream it opened ends then.
+  return { grant: grantOf(`jwt:${subject}`, patterns, payload.exp! * 1000) };
 }
 
 type VerificationKey = Uint8Array | KeyObject | JWTVerifyGetKey;

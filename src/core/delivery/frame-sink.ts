@@ -31,6 +31,11 @@ export interface StreamForm {
   readonly encode: FrameEncoder<ImageRecord>;
   /** The heartbeat's bytes (an SSE comment; MJPEG repeats its last frame), or undefined for none this time. */
   heartbeat(): Frame | undefined;
+  /**
+   * The last bytes of a stream the relay ends because the viewer's token expired (an SSE event the page can act
+   * on), if the form has a way to say so; MJPEG has none, its stream just ends.
+   */
+  expiryNotice?(): Frame | undefined;
 }
 
 /**

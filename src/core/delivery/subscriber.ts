@@ -4,7 +4,7 @@ import type { DeliveryLimits } from './delivery-limits.js';
 import { IGNORING_OBSERVER, type DeliveryObserver } from './delivery-observer.js';
 import { frameLength, type FrameSink, type StreamForm } from './frame-sink.js';
 
-export type CloseReason = 'client_closed' | 'stuck' | 'shutdown';
+export type CloseReason = 'client_closed' | 'stuck' | 'shutdown' | 'token_expired';
 
 export interface SubscriberStats {
   /** Images written to the transport. */
@@ -96,6 +96,9 @@ export class Subscriber {
     this.replayQueue = undefined;
     this.queue = undefined;
     this.queuedBytes = 0;
+    // The viewer is told why before the end, so that it fetches a new token rather than reconnect with this one.
+    const notice = reason === 'token_expired' ? this.form.expiryNotice?.() : undefined;
+    if (notice !== undefined) this.sink.write(notice);
     // A stuck socket cannot flush a graceful end, so it is destroyed; the others get a clean end of stream.
     this.sink.close(reason === 'stuck' ? 'abort' : 'end');
     if (reason === 'stuck') this.observer.onStuck();

@@ -12,6 +12,8 @@ export interface SubscriptionEnd {
 export interface Subscription {
   /** Settles when the subscription ends, with why and what it delivered. */
   readonly ended: Promise<SubscriptionEnd>;
+  /** Ends it from the relay's side (the viewer's token expired); nothing if it has ended already. */
+  stop(reason: CloseReason): void;
 }
 
 /** What a viewer is made of besides its form: where its frames go and how it is told to stop. */
@@ -48,6 +50,10 @@ export abstract class ViewerSubscription implements Subscription, SubscriberOwne
   protected listenForDisconnect(): void {
     this.signal.addEventListener('abort', this, { once: true });
     if (this.signal.aborted) this.handleEvent();
+  }
+
+  stop(reason: CloseReason): void {
+    this.subscriber.close(reason);
   }
 
   /** The disconnect signal's listener (an EventListenerObject): the viewer went away. */

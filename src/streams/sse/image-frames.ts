@@ -10,12 +10,26 @@ import { encodeDataEventParts, encodeSseComment, encodeSseEvent } from './sse-fr
  */
 const SSE_HEARTBEAT = encodeSseComment('heartbeat');
 
-/** An event stream's form: its encoder and the heartbeat comment; one object for all the form's viewers. */
+/**
+ * The last event of a stream whose token expired: named, so the original page's `onmessage` never sees it, and
+ * without an id, so the viewer's Last-Event-ID stays that of the last image it got and a reconnection with a new
+ * token resumes there.
+ */
+const SSE_TOKEN_EXPIRED = encodeSseEvent({
+  event: 'token_expired',
+  data: JSON.stringify({ error: 'token_expired', message: 'The token this stream was opened with has expired: reconnect with a new one.' }),
+});
+
+/** An event stream's form: its encoder, the heartbeat comment and the expiry notice; one object for all its viewers. */
 class SseForm implements StreamForm {
   constructor(readonly encode: FrameEncoder<ImageRecord>) {}
 
   heartbeat(): Uint8Array {
     return SSE_HEARTBEAT;
+  }
+
+  expiryNotice(): Uint8Array {
+    return SSE_TOKEN_EXPIRED;
   }
 }
 
