@@ -1,24 +1,79 @@
-import { setFlagsFromString } from 'node:v8';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 
 /**
- * How far V8 lets the old generation grow past what survived the last full collection, in percent (V8's
- * --heap-growing-percent; V8 picks 10–300% itself, from its pause times).
+ * The room V8 is to leave the old generation past what survived the last full collection, in bytes.
  *
- * A relay's live heap is small (10–15 MB with a few channels), so V8's own choice keeps the old generation's
- * limit a few MB above it. Under a stream of publishes the young generation grows to its 16 MB maximum, and V8
- * starts incremental marking whenever the old generation's room is under the young generation's size: with the
- * default, that was a full mark-compact every 30–40 ms under one camera of 1 MB frames, a quarter of the CPU
- * (docs/BENCHMARKS.md, "The heap"). Letting the old generation grow to three times its live size leaves that room.
- * The cost is memory that garbage may take before it is collected: at most twice the live heap, bounded as the
- * live heap is.
+ * V8 starts a full (mark-compact) collection when either of two things happens: the off-heap memory allocated
+ * since the last one (every socket read and decoded image is a Buffer, outside the heap) passes 64 MiB, or the
+ * old generation's room, less that off-heap memory, falls under the young generation's size (16 MiB under a
+ * stream of publishes). A relay's live heap is small (10–15 MB with a few channels) and V8's own growth rule
+ * keeps the room a few MB above it, so the second came first: a full collection every 30–40 ms under one camera
+ * of 1 MB frames, a quarter of the CPU. With 96 MiB of room (64 + 16 and some margin) only the first is left,
+ * which no heap setting moves (docs/BENCHMARKS.md, "The heap").
  */
-export const HEAP_GROWING_PERCENT = 200;
+export const OLD_GENERATION_ROOM_BYTES = 96 * 1024 * 1024;
 
 /**
- * Sets the heap's growth for a relay process, unless Node was started with its own --heap-growing-percent.
+ * Bounds of V8's --heap-growing-percent (how far the old generation may grow past what survived, in percent of
+ * it): never under twice the live heap's room, which a large live heap (thousands of streams) gets anyway, and
+ * never over ten times, whatever the live heap.
+ */
+export const MIN_HEAP_GROWING_PERCENT = 200;
+export const MAX_HEAP_GROWING_PERCENT = 1000;
+
+/** Steps the percent moves in, so that small changes of the live heap do not set a flag after every collection. */
+const PERCENT_STEP = 50;
+
+/** The growth that gives an old generation of `liveBytes` about OLD_GENERATION_ROOM_BYTES of room, in bounds. */
+export function heapGrowingPercentFor(liveBytes: number): number {
+  if (!(liveBytes > 0)) return MAX_HEAP_GROWING_PERCENT;
+  const wanted = Math.ceil((OLD_GENERATION_ROOM_BYTES / liveBytes) * (100 / PERCENT_STEP)) * PERCENT_STEP;
+  return Math.min(MAX_HEAP_GROWING_PERCENT, Math.max(MIN_HEAP_GROWING_PERCENT, wanted));
+}
+
+/** Bytes in V8's old generation now (every space but the young generation's). */
+function oldGenerationBytes(): number {
+  let bytes = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (space.space_name !== 'new_space' && space.space_name !== 'new_large_object_space') bytes += space.space_used_size;
+  }
+  return bytes;
+}
+
+/** Stops the tuning (for a process that goes on without the relay). */
+export type StopHeapTuning = () => void;
+
+/**
+ * Sets the heap's growth for a relay process, unless Node was started with its own --heap-growing-percent, and
+ * keeps it fitted to the live heap: after each full collection, the percent that leaves the old generation
+ * OLD_GENERATION_ROOM_BYTES of room (V8 reads the flag when it sets the next limit). The cost is garbage that
+ * may wait for a collection: at most that room, or the live heap's size once the live heap is larger.
  * For the serving process only: a program that embeds the relay owns its process's V8 flags.
  */
-export function tuneHeapForRelaying(execArgv: readonly string[] = process.execArgv): void {
-  if (execArgv.some((argument) => /^--heap[-_]growing[-_]percent\b/.test(argument))) return;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+export function tuneHeapForRelaying(
+  execArgv: readonly string[] = process.execArgv,
+  /** Told each percent as it is set (V8 has no way to read a flag back). */
+  onTuned?: (percent: number) => void,
+): StopHeapTuning {
+  if (execArgv.some((argument) => /^--heap[-_]growing[-_]percent\b/.test(argument))) return () => {};
+  let percent = 0;
+  const fit = (): void => {
+    const wanted = heapGrowingPercentFor(oldGenerationBytes());
+    if (wanted === percent) return;
+    percent = wanted;
+    setFlagsFromString(`--heap-growing-percent=${percent}`);
+    onTuned?.(percent);
+  };
+  fit();
+  const observer = new PerformanceObserver((list) => {
+    if (list.getEntries().some(isFullCollection)) fit();
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return () => observer.disconnect();
+}
+
+function isFullCollection(entry: PerformanceEntry): boolean {
+  const { detail } = entry as PerformanceEntry & { readonly detail?: { readonly kind?: number } };
+  return detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR;
 }

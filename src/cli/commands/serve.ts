@@ -49,48 +49,52 @@ ${serveOptionsHelp()}`,
       if (error instanceof ConfigError) throw new UsageError(error.message);
       throw error;
     }
-    tuneHeapForRelaying();
-    const format = resolveLogFormat(config.logFormat, Boolean(io.stdout.isTTY));
-    const logger = createLogger(config.logLevel, format, io.env);
-    let relay;
+    const stopHeapTuning = tuneHeapForRelaying();
     try {
-      relay = await createRelay(config, { logger });
-    } catch (error) {
-      if (!(error instanceof BackendOpenError)) throw error;
-      logger.fatal(error.message);
-      return 1;
-    }
-    const url = await relay.listen();
-    for (const line of startupLines(config, url, relay.accessControlled)) {
-      if (line.humanOnly && format !== 'pretty') continue;
-      // A person reads the message; the JSON line keeps its fields for whatever parses it.
-      logger[line.level](format === 'json' ? { ...line.fields } : {}, line.msg);
-    }
+      const format = resolveLogFormat(config.logFormat, Boolean(io.stdout.isTTY));
+      const logger = createLogger(config.logLevel, format, io.env);
+      let relay;
+      try {
+        relay = await createRelay(config, { logger });
+      } catch (error) {
+        if (!(error instanceof BackendOpenError)) throw error;
+        logger.fatal(error.message);
+        return 1;
+      }
+      const url = await relay.listen();
+      for (const line of startupLines(config, url, relay.accessControlled)) {
+        if (line.humanOnly && format !== 'pretty') continue;
+        // A person reads the message; the JSON line keeps its fields for whatever parses it.
+        logger[line.level](format === 'json' ? { ...line.fields } : {}, line.msg);
+      }
 
-    // Runs until SIGINT or SIGTERM; a second signal means "now".
-    return new Promise<number>((resolve) => {
-      let stopping = false;
-      const stop = (signal: NodeJS.Signals): void => {
-        if (stopping) return resolve(1);
-        stopping = true;
-        logger.info({ signal }, 'shutting down');
-        setTimeout(() => {
-          logger.error('shutdown took too long; exiting');
-          resolve(1);
-        }, SHUTDOWN_DEADLINE_MS).unref();
-        relay.close().then(
-          () => {
-            logger.info('stopped');
-            resolve(0);
-          },
-          (error: unknown) => {
-            logger.error({ err: error }, 'shutdown failed');
+      // Runs until SIGINT or SIGTERM; a second signal means "now".
+      return await new Promise<number>((resolve) => {
+        let stopping = false;
+        const stop = (signal: NodeJS.Signals): void => {
+          if (stopping) return resolve(1);
+          stopping = true;
+          logger.info({ signal }, 'shutting down');
+          setTimeout(() => {
+            logger.error('shutdown took too long; exiting');
             resolve(1);
-          },
-        );
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+          }, SHUTDOWN_DEADLINE_MS).unref();
+          relay.close().then(
+            () => {
+              logger.info('stopped');
+              resolve(0);
+            },
+            (error: unknown) => {
+              logger.error({ err: error }, 'shutdown failed');
+              resolve(1);
+            },
+          );
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+    } finally {
+      stopHeapTuning();
+    }
   },
 };

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import {
+  heapGrowingPercentFor,
+  MAX_HEAP_GROWING_PERCENT,
+  MIN_HEAP_GROWING_PERCENT,
+  OLD_GENERATION_ROOM_BYTES,
+  tuneHeapForRelaying,
+} from '../../src/cli/heap-tuning.js';
+import { waitFor } from '../support/wait-for.js';
+
+const MB = 1024 * 1024;
+
+/** A full collection, on demand, in a process started without --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+describe('the heap growth of a serving relay', () => {
+  it('leaves the old generation the room that makes off-heap memory, not the heap, start full collections', () => {
+    assert.equal(heapGrowingPercentFor(10 * MB), MAX_HEAP_GROWING_PERCENT, 'a small live heap: as far as it may grow');
+    // 96 MiB of room over 30 MiB is 320%, rounded up to the step.
+    assert.equal(heapGrowingPercentFor(30 * MB), 350);
+    assert.ok(30 * MB * (1 + 350 / 100) - 30 * MB >= OLD_GENERATION_ROOM_BYTES);
+    assert.equal(heapGrowingPercentFor(60 * MB), MIN_HEAP_GROWING_PERCENT, 'a large live heap has room at twice its size');
+    assert.equal(heapGrowingPercentFor(0), MAX_HEAP_GROWING_PERCENT);
+  });
+
+  it('follows the live heap after each full collection', async () => {
+    const tuned: number[] = [];
+    const stop = tuneHeapForRelaying([], (percent) => tuned.push(percent));
+    let held: number[][] | undefined;
+    try {
+      assert.equal(tuned.length, 1, 'set at once');
+      // 80 MB that survive a collection: past the size where twice the live heap is room enough.
+      held = Array.from({ length: 80 }, () => new Array<number>(MB / 8).fill(1.5));
+      collectGarbage();
+      await waitFor(() => tuned.at(-1) === MIN_HEAP_GROWING_PERCENT, 'the percent for a large live heap');
+      held = undefined;
+      collectGarbage();
+      await waitFor(() => tuned.at(-1)! > MIN_HEAP_GROWING_PERCENT, 'the percent once the heap is small again');
+    } finally {
+      stop();
+      assert.equal(held, undefined);
+    }
+  });
+
+  it('leaves alone a process started with its own --heap-growing-percent', () => {
+    const tuned: number[] = [];
+    tuneHeapForRelaying(['--heap-growing-percent=50'], (percent) => tuned.push(percent))();
+    tuneHeapForRelaying(['--heap_growing_percent=50'], (percent) => tuned.push(percent))();
+    assert.deepEqual(tuned, []);
+  });
+});
