@@ -4,15 +4,17 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 /**
  * The room V8 is to leave the old generation past what survived the last full collection, in bytes.
  *
- * V8 starts a full (mark-compact) collection when either of two things happens: the off-heap memory allocated
- * since the last one (every socket read and decoded image is a Buffer, outside the heap) passes 64 MiB, or the
- * old generation's room, less that off-heap memory, falls under the young generation's size (16 MiB under a
- * stream of publishes). A relay's live heap is small (10–15 MB with a few channels) and V8's own growth rule
- * keeps the room a few MB above it, so the second came first: a full collection every 30–40 ms under one camera
- * of 1 MB frames, a quarter of the CPU. With 96 MiB of room (64 + 16 and some margin) only the first is left,
- * which no heap setting moves (docs/BENCHMARKS.md, "The heap").
+ * V8 starts marking for a full (mark-compact) collection when either of two things happens: the old
+ * generation's room, less the off-heap memory allocated since the last one (every socket read and decoded image
+ * is a Buffer, outside the heap), falls under the young generation's size (16 MiB under a stream of publishes);
+ * or that off-heap memory passes 64 MiB. A relay's live heap is small (10–15 MB with a few channels) and V8's own
+ * growth rule keeps the room a few MB above it, so the first came every few MB of images: a full collection
+ * every 30–40 ms under one camera of 1 MB frames, a quarter of the CPU. 64 MiB of room puts it at 48 MiB of
+ * images, still before the second, whose marking runs in synchronous steps of 5–10 ms each, where the first's
+ * steps are small and spread: with 96 MiB (the second first) a 1 MB publish took 5% less CPU at saturation but
+ * the p99 latency at 30 images/s rose from 11–13 to 17–19 ms (docs/BENCHMARKS.md, "The heap").
  */
-export const OLD_GENERATION_ROOM_BYTES = 96 * 1024 * 1024;
+export const OLD_GENERATION_ROOM_BYTES = 64 * 1024 * 1024;
 
 /**
  * Bounds of V8's --heap-growing-percent (how far the old generation may grow past what survived, in percent of

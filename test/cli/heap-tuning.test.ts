@@ -21,10 +21,10 @@ function collectGarbage(): void {
 
 describe('the heap growth of a serving relay', () => {
   it('leaves the old generation the room that makes off-heap memory, not the heap, start full collections', () => {
-    assert.equal(heapGrowingPercentFor(10 * MB), MAX_HEAP_GROWING_PERCENT, 'a small live heap: as far as it may grow');
-    // 96 MiB of room over 30 MiB is 320%, rounded up to the step.
-    assert.equal(heapGrowingPercentFor(30 * MB), 350);
-    assert.ok(30 * MB * (1 + 350 / 100) - 30 * MB >= OLD_GENERATION_ROOM_BYTES);
+    assert.equal(heapGrowingPercentFor(5 * MB), MAX_HEAP_GROWING_PERCENT, 'a small live heap: as far as it may grow');
+    // 64 MiB of room over 11 MiB is 582%, rounded up to the step.
+    assert.equal(heapGrowingPercentFor(11 * MB), 600);
+    assert.ok(11 * MB * (600 / 100) >= OLD_GENERATION_ROOM_BYTES);
     assert.equal(heapGrowingPercentFor(60 * MB), MIN_HEAP_GROWING_PERCENT, 'a large live heap has room at twice its size');
     assert.equal(heapGrowingPercentFor(0), MAX_HEAP_GROWING_PERCENT);
   });
@@ -35,7 +35,7 @@ describe('the heap growth of a serving relay', () => {
     let held: number[][] | undefined;
     try {
       assert.equal(tuned.length, 1, 'set at once');
-      // 80 MB that survive a collection: past the size where twice the live heap is room enough.
+      // 80 MB that survive a collection: past the size where twice the live heap is room enough (32 MiB).
       held = Array.from({ length: 80 }, () => new Array<number>(MB / 8).fill(1.5));
       collectGarbage();
       await waitFor(() => tuned.at(-1) === MIN_HEAP_GROWING_PERCENT, 'the percent for a large live heap');

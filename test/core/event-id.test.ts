@@ -19,8 +19,28 @@ describe('event ids', () => {
 
   it('parse only what the relay issues', () => {
     assert.deepEqual(parseEventId('1700000000000-3'), { ms: 1700000000000, seq: 3 });
-    for (const bad of ['', '12', '1-2-3', 'a-1', '1-', ' 1-2', '1-2\n', '9999999999999999-0']) {
+    for (const bad of ['', '12', '1-2-3', 'a-1', '1-', '-1', ' 1-2', '1-2\n', '9999999999999999-0', '1-9999999999999999', '1--2', '1-+2']) {
       assert.equal(parseEventId(bad), undefined, bad);
+      assert.throws(() => compareEventIds(bad, '1-0'), TypeError, bad);
+      assert.throws(() => compareEventIds('1-0', bad), TypeError, bad);
+    }
+    assert.deepEqual(parseEventId('999999999999999-999999999999999'), { ms: 999999999999999, seq: 999999999999999 });
+  });
+
+  it('parse as a regular expression of their shape would, whatever the text', () => {
+    const shape = /^(\d{1,15})-(\d{1,15})$/;
+    const characters = ['0', '1', '9', '-', 'a', ' ', '/', ':'];
+    let checked = 0;
+    for (let seed = 1; checked < 20_000; checked++) {
+      let text = '';
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const length = seed % 20;
+      for (let index = 0; index < length; index++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        text += characters[seed % characters.length];
+      }
+      const match = shape.exec(text);
+      assert.deepEqual(parseEventId(text), match ? { ms: Number(match[1]), seq: Number(match[2]) } : undefined, text);
     }
   });
 

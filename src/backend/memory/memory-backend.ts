@@ -38,7 +38,19 @@ export class MemoryBackend implements ChannelBackend {
    */
   stamp(image: NewImage): ImageRecord {
     this.checkRoomFor(image.channel);
-    return { ...image, id: this.ids.next(), publishedAt: this.now() };
+    // Field by field rather than a spread: one shape for every record, and no copy loop over the image's keys.
+    return {
+      channel: image.channel,
+      bytes: image.bytes,
+      type: image.type,
+      width: image.width,
+      height: image.height,
+      dataUrlHeader: image.dataUrlHeader,
+      dataUrlText: image.dataUrlText,
+      meta: image.meta,
+      id: this.ids.next(),
+      publishedAt: this.now(),
+    };
   }
 
   /**
