@@ -3,6 +3,8 @@ import type { ImageRecord } from '../core/image-record.js';
 
 export type { ImageDescription };
 
+type Mutable<T> = { -readonly [Key in keyof T]?: T[Key] };
+
 /**
  * The thumbnail every description names: 320 pixels wide fills a card of the channel list and a strip entry on a
  * high-density screen; no other parameter, so the original's format is kept (a flat PNG stays exact).
@@ -19,17 +21,19 @@ export function imagePath(channel: string, id: string): string {
  */
 export function describeImage(image: ImageRecord, publicUrl: string, variantQuery?: string): ImageDescription {
   const url = publicUrl + imagePath(image.channel, image.id);
-  return {
+  // Assigned in order rather than spread: the answer to every publish, built thousands of times a second.
+  const description: Mutable<ImageDescription> = {
     id: image.id,
     channel: image.channel,
     url: variantQuery ? `${url}?${variantQuery}` : url,
     thumbnailUrl: `${url}?${THUMBNAIL_QUERY}`,
-    ...(variantQuery ? { originalUrl: url } : {}),
-    type: image.type,
-    bytes: image.bytes.length,
-    width: image.width,
-    height: image.height,
-    publishedAt: new Date(image.publishedAt).toISOString(),
-    ...(image.meta ? { meta: image.meta } : {}),
   };
+  if (variantQuery) description.originalUrl = url;
+  description.type = image.type;
+  description.bytes = image.bytes.length;
+  description.width = image.width;
+  description.height = image.height;
+  description.publishedAt = new Date(image.publishedAt).toISOString();
+  if (image.meta) description.meta = image.meta;
+  return description as ImageDescription;
 }

@@ -39,6 +39,11 @@ function mediaTypeOf(header: string | undefined): string | undefined {
   return (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase();
 }
 
+/** The id a lean request's log lines carry (Fastify's are "req-<n>"), made only when a line is written. */
+function leanRequestId(requestNumber: number): string {
+  return `req-lean-${requestNumber.toString(36)}`;
+}
+
 /** Writes a JSON answer with the CORS header every answer carries while CORS is open. */
 function writeJson(response: ServerResponse, status: number, body: object, header?: readonly [string, string]): void {
   writeJsonResponse(response, status, body, header ? [...OPEN_CORS_HEADER, ...header] : [...OPEN_CORS_HEADER]);
@@ -60,21 +65,23 @@ export function leanPublishPath(options: LeanPublishOptions): LeanPath | undefin
   const maxImageBytes = config.maxImageBytes;
   let requests = 0;
 
-  const refuse = (response: ServerResponse, error: unknown, route: string, reqId: string): void => {
-    const refusal = logRefusalTo(logger, error as Error, route, { reqId });
+  const refuse = (response: ServerResponse, error: unknown, route: string, requestNumber: number): void => {
+    const refusal = logRefusalTo(logger, error as Error, route, { reqId: leanRequestId(requestNumber) });
     onRefused(refusal.code);
     if (response.headersSent || response.destroyed) return;
     const retryAfter = refusal.retryAfterSeconds;
     writeJson(response, refusal.status, { error: refusal.code, message: refusal.message }, retryAfter === undefined ? undefined : ['retry-after', String(retryAfter)]);
   };
 
-  const publish = async (request: IncomingMessage, response: ServerResponse, body: unknown, query: Record<string, unknown>, channelParam: string | undefined, reqId: string): Promise<void> => {
+  const publish = async (request: IncomingMessage, response: ServerResponse, body: unknown, query: Record<string, unknown>, channelParam: string | undefined, requestNumber: number): Promise<void> => {
     const image =
       channelParam === undefined
         ? imageFromOriginalBody(body, query.channel, OPEN_GRANT, maxImageBytes)
         : imageFromParsedBody(body, request.headers, query as IngestQuery, resolveChannelName(channelParam), maxImageBytes);
     const { record, viewers } = await hub.publish(image);
-    logger.info({ reqId, channel: record.channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers }, 'image published');
+    if (logger.isLevelEnabled('info')) {
+      logger.info({ reqId: leanRequestId(requestNumber), channel: record.channel, id: record.id, bytes: record.bytes.length, type: record.type, viewers }, 'image published');
+    }
     if (channelParam === undefined) {
       writeJson(response, 200, { message: RECEIVED_MESSAGE, id: record.id, channel: record.channel });
     } else {
@@ -101,9 +108,9 @@ export function leanPublishPath(options: LeanPublishOptions): LeanPath | undefin
     } else {
       return false;
     }
-    const reqId = `req-lean-${(requests++).toString(36)}`;
+    const requestNumber = requests++;
     const route = channelParam === undefined ? '/receive-image' : '/channels/:channel/images';
-    const fail = (error: unknown): void => refuse(response, error, route, reqId);
+    const fail = (error: unknown): void => refuse(response, error, route, requestNumber);
     // Counted before the body is read, as the routes' preParsing hook does: a flood costs no parsing.
     const limited = clientLimit.take(`ip:${request.socket.remoteAddress}`);
     if (limited) {
@@ -114,7 +121,7 @@ export function leanPublishPath(options: LeanPublishOptions): LeanPath | undefin
     const query = queryStart === -1 ? {} : parseQuery(url.slice(queryStart + 1));
     const onBody = (error: Error | null, body?: unknown): void => {
       if (error) return fail(error);
-      publish(request, response, body, query, channelParam, reqId).catch(fail);
+      publish(request, response, body, query, channelParam, requestNumber).catch(fail);
     };
     if (mediaTypeOf(request.headers['content-type']) === 'application/json') {
       readJsonBody(request, request.headers, bodyLimit, maxImageBytes, parseRest, onBody);

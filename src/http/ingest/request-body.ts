@@ -82,6 +82,26 @@ export function readBody(
 }
 
 /**
+ * The rest of a JSON body with JSON.parse when it cannot hold what `parseRest` (Fastify's parser, with
+ * secure-json-parse) exists to refuse: a "__proto__" or "constructor" key, written plainly or with escapes.
+ * Without a backslash or either word the two parse alike, and the rest of a camera's publish (`{"channel":"…"}`)
+ * skips the poisoning scan; anything else, and any text JSON.parse refuses, goes to `parseRest` for its verdict
+ * and its error.
+ */
+function parsePlainRest(text: string, parseRest: RestParser, done: (error: Error | null, value?: unknown) => void): void {
+  if (!text.includes('\\') && !text.includes('proto') && !text.includes('constructor')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return parseRest(text, done);
+    }
+    return done(null, value);
+  }
+  parseRest(text, done);
+}
+
+/**
  * A JSON body, read as it streams in (see JsonImageBodyScanner): the top-level "imageSrc" string goes straight
  * from the socket's chunks to the data: URL checks and decoder, so a publish of megabytes is never one contiguous
  * body nor one large string; the rest, a few hundred bytes, is parsed by `parseRest`. The lifted data: URL is
@@ -108,7 +128,7 @@ export function readJsonBody(
     } catch (scanError) {
       return finished(scanError as Error);
     }
-    parseRest(scanned.rest, (parseError, value) => {
+    parsePlainRest(scanned.rest, parseRest, (parseError, value) => {
       if (parseError) return finished(parseError);
       const lifted = scanned.imageSrc;
       if (lifted !== undefined && typeof value === 'object' && value !== null && (value as { imageSrc?: unknown }).imageSrc === '') {
