@@ -9,12 +9,13 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * is a Buffer, outside the heap), falls under the young generation's size (16 MiB under a stream of publishes);
  * or that off-heap memory passes 64 MiB. A relay's live heap is small (10–15 MB with a few channels) and V8's own
  * growth rule keeps the room a few MB above it, so the first came every few MB of images: a full collection
- * every 30–40 ms under one camera of 1 MB frames, a quarter of the CPU. 64 MiB of room puts it at 48 MiB of
- * images, still before the second, whose marking runs in synchronous steps of 5–10 ms each, where the first's
- * steps are small and spread: with 96 MiB (the second first) a 1 MB publish took 5% less CPU at saturation but
- * the p99 latency at 30 images/s rose from 11–13 to 17–19 ms (docs/BENCHMARKS.md, "The heap").
+ * every 30–40 ms under one camera of 1 MB frames, a quarter of the CPU. 32 MiB of room starts marking after some
+ * 16 MiB of images, well before the second, whose marking runs in synchronous steps of 5–10 ms each where the
+ * first's are small and spread. More room saves more CPU at saturation but brings the second first: with 64 MiB,
+ * 10% less CPU per 1 MB publish than with 32, and a p99 latency at 30 images/s of 17–21 ms instead of 13–15
+ * (docs/BENCHMARKS.md, "The heap").
  */
-export const OLD_GENERATION_ROOM_BYTES = 64 * 1024 * 1024;
+export const OLD_GENERATION_ROOM_BYTES = 32 * 1024 * 1024;
 
 /**
  * Bounds of V8's --heap-growing-percent (how far the old generation may grow past what survived, in percent of

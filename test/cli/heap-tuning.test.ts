@@ -21,11 +21,11 @@ function collectGarbage(): void {
 
 describe('the heap growth of a serving relay', () => {
   it('leaves the old generation the room that makes off-heap memory, not the heap, start full collections', () => {
-    assert.equal(heapGrowingPercentFor(5 * MB), MAX_HEAP_GROWING_PERCENT, 'a small live heap: as far as it may grow');
-    // 64 MiB of room over 11 MiB is 582%, rounded up to the step.
-    assert.equal(heapGrowingPercentFor(11 * MB), 600);
-    assert.ok(11 * MB * (600 / 100) >= OLD_GENERATION_ROOM_BYTES);
-    assert.equal(heapGrowingPercentFor(60 * MB), MIN_HEAP_GROWING_PERCENT, 'a large live heap has room at twice its size');
+    assert.equal(heapGrowingPercentFor(3 * MB), MAX_HEAP_GROWING_PERCENT, 'a small live heap: as far as it may grow');
+    // 32 MiB of room over 11 MiB is 291%, rounded up to the step.
+    assert.equal(heapGrowingPercentFor(11 * MB), 300);
+    assert.ok(11 * MB * (300 / 100) >= OLD_GENERATION_ROOM_BYTES);
+    assert.equal(heapGrowingPercentFor(20 * MB), MIN_HEAP_GROWING_PERCENT, 'a large live heap has room at twice its size');
     assert.equal(heapGrowingPercentFor(0), MAX_HEAP_GROWING_PERCENT);
   });
 
@@ -35,7 +35,7 @@ describe('the heap growth of a serving relay', () => {
     let held: number[][] | undefined;
     try {
       assert.equal(tuned.length, 1, 'set at once');
-      // 80 MB that survive a collection: past the size where twice the live heap is room enough (32 MiB).
+      // 80 MB that survive a collection: past the size where twice the live heap is room enough (16 MiB).
       held = Array.from({ length: 80 }, () => new Array<number>(MB / 8).fill(1.5));
       collectGarbage();
       await waitFor(() => tuned.at(-1) === MIN_HEAP_GROWING_PERCENT, 'the percent for a large live heap');
