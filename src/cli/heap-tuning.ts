@@ -12,15 +12,15 @@ import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
  * every 30–40 ms under one camera of 1 MB frames, a quarter of the CPU. 32 MiB of room starts marking after some
  * 16 MiB of images, well before the second, whose marking runs in synchronous steps of 5–10 ms each where the
  * first's are small and spread. More room saves more CPU at saturation but brings the second first: with 64 MiB,
- * 10% less CPU per 1 MB publish than with 32, and a p99 latency at 30 images/s of 17–21 ms instead of 13–15
- * (docs/BENCHMARKS.md, "The heap").
+ * some 10% less CPU per 1 MB publish than with 32, and a p99 latency at 30 images/s of up to 21 ms instead of
+ * 13–15 (docs/BENCHMARKS.md, notes of 2026-12-04).
  */
 export const OLD_GENERATION_ROOM_BYTES = 32 * 1024 * 1024;
 
 /**
  * Bounds of V8's --heap-growing-percent (how far the old generation may grow past what survived, in percent of
- * it): never under twice the live heap's room, which a large live heap (thousands of streams) gets anyway, and
- * never over ten times, whatever the live heap.
+ * it): never under 200%, the room a large live heap (thousands of streams) has anyway, and never over 1000%,
+ * whatever the live heap.
  */
 export const MIN_HEAP_GROWING_PERCENT = 200;
 export const MAX_HEAP_GROWING_PERCENT = 1000;

@@ -20,7 +20,7 @@ function collectGarbage(): void {
 }
 
 describe('the heap growth of a serving relay', () => {
-  it('leaves the old generation the room that makes off-heap memory, not the heap, start full collections', () => {
+  it('leaves the old generation its room over the live heap, within bounds', () => {
     assert.equal(heapGrowingPercentFor(3 * MB), MAX_HEAP_GROWING_PERCENT, 'a small live heap: as far as it may grow');
     // 32 MiB of room over 11 MiB is 291%, rounded up to the step.
     assert.equal(heapGrowingPercentFor(11 * MB), 300);

@@ -5,6 +5,9 @@ import type { ChannelBackend, ChannelSummary } from '../../core/storage/channel-
 import type { HistoryLimits } from '../../core/storage/history-limits.js';
 import { ChannelHistory } from './channel-history.js';
 
+/** Every key of T, optional ones included (as possibly undefined): an object literal that names them all. */
+type EveryField<T> = { [Key in keyof T]-?: T[Key] | undefined };
+
 /** Told of every image history lets go of, so that a backend keeping copies elsewhere (disk) can drop them. */
 export type EvictionListener = (evicted: ImageRecord) => void;
 
@@ -39,6 +42,7 @@ export class MemoryBackend implements ChannelBackend {
   stamp(image: NewImage): ImageRecord {
     this.checkRoomFor(image.channel);
     // Field by field rather than a spread: one shape for every record, and no copy loop over the image's keys.
+    // `satisfies` makes a field added to ImageRecord fail to compile here until it is copied too.
     return {
       channel: image.channel,
       bytes: image.bytes,
@@ -50,7 +54,7 @@ export class MemoryBackend implements ChannelBackend {
       meta: image.meta,
       id: this.ids.next(),
       publishedAt: this.now(),
-    };
+    } satisfies EveryField<ImageRecord>;
   }
 
   /**
