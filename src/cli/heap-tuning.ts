@@ -19,14 +19,16 @@ export const OLD_GENERATION_ROOM_BYTES = 32 * 1024 * 1024;
 
 /**
  * Bounds of V8's --heap-growing-percent (how far the old generation may grow past what survived, in percent of
- * it): never under 200%, the room a large live heap (thousands of streams) has anyway, and never over 1000%,
- * whatever the live heap.
+ * it): never under 20%, and never over 1000%, whatever the live heap. The room is the same 32 MiB for a large live
+ * heap as for a small one: garbage that waits for a collection is memory the relay holds. With a floor of 200%
+ * (twice the live heap as room), 10,000 idle streams (a live heap of 61 MB) let each heartbeat's promoted garbage
+ * pile up to 120 MB: their RSS rose by 7.5 MB every 15 s for minutes (docs/BENCHMARKS.md, notes of 2026-12-04).
  */
-export const MIN_HEAP_GROWING_PERCENT = 200;
+export const MIN_HEAP_GROWING_PERCENT = 20;
 export const MAX_HEAP_GROWING_PERCENT = 1000;
 
 /** Steps the percent moves in, so that small changes of the live heap do not set a flag after every collection. */
-const PERCENT_STEP = 50;
+const PERCENT_STEP = 10;
 
 /** The growth that gives an old generation of `liveBytes` about OLD_GENERATION_ROOM_BYTES of room, in bounds. */
 export function heapGrowingPercentFor(liveBytes: number): number {
@@ -51,7 +53,7 @@ export type StopHeapTuning = () => void;
  * Sets the heap's growth for a relay process, unless Node was started with its own --heap-growing-percent, and
  * keeps it fitted to the live heap: after each full collection, the percent that leaves the old generation
  * OLD_GENERATION_ROOM_BYTES of room (V8 reads the flag when it sets the next limit). The cost is garbage that
- * may wait for a collection: at most that room, or the live heap's size once the live heap is larger.
+ * may wait for a collection: at most that room, or a fifth of the live heap once the live heap passes 160 MiB.
  * For the serving process only: a program that embeds the relay owns its process's V8 flags.
  */
 export function tuneHeapForRelaying(

@@ -25,7 +25,10 @@ describe('the heap growth of a serving relay', () => {
     // 32 MiB of room over 11 MiB is 291%, rounded up to the step.
     assert.equal(heapGrowingPercentFor(11 * MB), 300);
     assert.ok(11 * MB * (300 / 100) >= OLD_GENERATION_ROOM_BYTES);
-    assert.equal(heapGrowingPercentFor(20 * MB), MIN_HEAP_GROWING_PERCENT, 'a large live heap has room at twice its size');
+    // 10,000 idle streams: a live heap of some 61 MB gets the same 32 MiB of room (53%, rounded up), not 120 MB.
+    assert.equal(heapGrowingPercentFor(61 * MB), 60);
+    assert.ok(61 * MB * (60 / 100) < 40 * MB);
+    assert.equal(heapGrowingPercentFor(400 * MB), MIN_HEAP_GROWING_PERCENT, 'a very large live heap: a fifth of it');
     assert.equal(heapGrowingPercentFor(0), MAX_HEAP_GROWING_PERCENT);
   });
 
@@ -35,13 +38,13 @@ describe('the heap growth of a serving relay', () => {
     let held: number[][] | undefined;
     try {
       assert.equal(tuned.length, 1, 'set at once');
-      // 80 MB that survive a collection: past the size where twice the live heap is room enough (16 MiB).
+      // 80 MB that survive a collection: 32 MiB of room is well under half of it.
       held = Array.from({ length: 80 }, () => new Array<number>(MB / 8).fill(1.5));
       collectGarbage();
-      await waitFor(() => tuned.at(-1) === MIN_HEAP_GROWING_PERCENT, 'the percent for a large live heap');
+      await waitFor(() => tuned.at(-1)! <= 50, 'the percent for a large live heap');
       held = undefined;
       collectGarbage();
-      await waitFor(() => tuned.at(-1)! > MIN_HEAP_GROWING_PERCENT, 'the percent once the heap is small again');
+      await waitFor(() => tuned.at(-1)! > 100, 'the percent once the heap is small again');
     } finally {
       stop();
       assert.equal(held, undefined);

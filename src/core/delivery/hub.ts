@@ -7,6 +7,7 @@ import type { PublishLimit } from '../limits/publish-limit.js';
 import type { DeliveryLimits } from './delivery-limits.js';
 import { IGNORING_OBSERVER, type DeliveryObserver } from './delivery-observer.js';
 import { ChannelViewers, HubViewer } from './channel-viewers.js';
+import { HEARTBEAT_TICKS } from './subscriber.js';
 import { ConvertedFeeds, FeedViewer, type FrameConverter } from './converted-feeds.js';
 import type { DisconnectSignal, FrameSink, StreamForm } from './frame-sink.js';
 import type { Subscription, SubscriptionEnd } from './viewer-subscription.js';
@@ -15,7 +16,10 @@ export type { Subscription, SubscriptionEnd } from './viewer-subscription.js';
 
 export interface HubOptions {
   readonly delivery: DeliveryLimits;
-  /** How often idle viewers are sent their form's heartbeat, so that proxies keep the stream open (milliseconds). */
+  /**
+   * How long a viewer may go without being sent anything before it is sent its form's heartbeat, so that proxies
+   * keep the stream open (milliseconds).
+   */
   readonly heartbeatIntervalMs: number;
   /** Told of publishes, deliveries, skips and stuck viewers (the relay's metrics). */
   readonly observer?: DeliveryObserver;
@@ -76,7 +80,7 @@ export class Hub {
     this.stopListening = backend.listen((image) => this.fanOut(image));
     // Failures of the backend's own work (Redis's read loop) reach no request: counted here, as backlog reads are.
     this.stopFailureReports = hasFailureReports(backend) ? backend.onFailure(() => this.observer.onBackendError()) : () => undefined;
-    this.heartbeatTimer = setInterval(() => this.beat(), options.heartbeatIntervalMs);
+    this.heartbeatTimer = setInterval(() => this.tickHeartbeats(), options.heartbeatIntervalMs / HEARTBEAT_TICKS);
     this.heartbeatTimer.unref();
   }
 
@@ -232,10 +236,11 @@ export class Hub {
     }
   }
 
-  private beat(): void {
+  /** Each viewer counts the tick; those sent nothing for an interval are sent a heartbeat (subscriber.ts). */
+  private tickHeartbeats(): void {
     for (const viewers of this.viewers.perChannel()) {
-      for (const viewer of viewers) viewer.subscriber.beat();
+      for (const viewer of viewers) viewer.subscriber.tick();
     }
-    for (const feed of this.feeds.all()) for (const viewer of feed.viewers) viewer.beat();
+    for (const feed of this.feeds.all()) for (const viewer of feed.viewers) viewer.tick();
   }
 }

@@ -6,6 +6,24 @@ import { frameLength, type FrameSink, type StreamForm } from './frame-sink.js';
 
 export type CloseReason = 'client_closed' | 'stuck' | 'shutdown' | 'token_expired';
 
+/**
+ * Ticks of the hub's heartbeat clock in one heartbeat interval. A viewer is sent a heartbeat once it has been
+ * sent nothing for a whole interval, on its own tick: a stream that carries images needs none, and viewers that
+ * connected together (a wall of screens, everyone reconnecting after a proxy restart) are spread over the ticks,
+ * so that no tick writes to all of them at once. With 10,000 idle viewers beaten on one tick, the event loop
+ * stopped for their 10,000 writes, and their write requests, alive together, outlived the young generation: each
+ * heartbeat left 6–7 MB of garbage in the old one (docs/BENCHMARKS.md, notes of 2026-12-04).
+ */
+export const HEARTBEAT_TICKS = 15;
+
+/** The tick the next new viewer starts on, round robin. */
+let nextPhase = 0;
+
+function spreadPhase(): number {
+  nextPhase = (nextPhase + 1) % HEARTBEAT_TICKS;
+  return nextPhase;
+}
+
 export interface SubscriberStats {
   /** Images written to the transport. */
   readonly delivered: number;
@@ -42,6 +60,8 @@ export class Subscriber {
   private closed = false;
   private deliveredCount = 0;
   private skippedCount = 0;
+  /** Heartbeat ticks since anything was last written; a new viewer starts part way, on its own tick. */
+  private quietTicks = spreadPhase();
 
   constructor(
     private readonly sink: FrameSink,
@@ -82,9 +102,13 @@ export class Subscriber {
     this.flush();
   }
 
-  /** Writes the form's heartbeat, only if the transport is not already backed up. */
-  beat(): void {
-    if (this.closed || this.waitingForDrain) return;
+  /**
+   * One tick of the heartbeat clock: after HEARTBEAT_TICKS of them with nothing written, the form's heartbeat,
+   * unless the transport is backed up (it is then busy enough to keep proxies from closing it).
+   */
+  tick(): void {
+    if (this.closed || ++this.quietTicks < HEARTBEAT_TICKS || this.waitingForDrain) return;
+    this.quietTicks = 0;
     const frame = this.form.heartbeat();
     if (frame !== undefined && !this.sink.write(frame)) this.waitForDrain();
   }
@@ -145,6 +169,7 @@ export class Subscriber {
 
   private send(image: ImageRecord, replayed: boolean): void {
     this.deliveredCount += 1;
+    this.quietTicks = 0;
     const frame = this.form.encode(image);
     const accepted = this.sink.write(frame);
     this.observer.onDelivered(image, frameLength(frame), replayed);

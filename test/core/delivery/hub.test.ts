@@ -121,6 +121,39 @@ describe('Hub', () => {
     await hub.close();
   });
 
+  it('sends no heartbeat to a viewer that was sent an image within the interval', async () => {
+    const hub = createHub();
+    const watched = subscribe(hub, 'a');
+    const quiet = subscribe(hub, 'b');
+    await settle();
+    for (let i = 0; i < 6; i++) {
+      await hub.publish(newImage('a'));
+      mock.timers.tick(10_000);
+    }
+    assert.equal(watched.sink.texts.length, 6);
+    assert.equal(watched.sink.texts.filter((text) => text.startsWith(':')).length, 0, 'images kept it busy');
+    assert.equal(quiet.sink.texts.length, 4, 'a quiet viewer: a heartbeat every 15 s of the 60');
+    mock.timers.tick(15_000);
+    assert.equal(watched.sink.texts.at(-1), ': heartbeat\n\n', 'once images stop, heartbeats start');
+    await hub.close();
+  });
+
+  it('spreads the heartbeats of viewers that connected together over the interval', async () => {
+    const hub = createHub();
+    const viewers = Array.from({ length: 45 }, () => subscribe(hub, 'a'));
+    await settle();
+    const beatsPerSecond: number[] = [];
+    const beats = (): number => viewers.reduce((sum, viewer) => sum + viewer.sink.texts.length, 0);
+    for (let second = 0; second < 30; second++) {
+      const before = beats();
+      mock.timers.tick(1_000);
+      beatsPerSecond.push(beats() - before);
+    }
+    assert.ok(viewers.every((viewer) => viewer.sink.texts.length === 2), 'each one twice in 30 s');
+    assert.deepEqual(new Set(beatsPerSecond), new Set([3]), 'three of the 45 each second, never all at once');
+    await hub.close();
+  });
+
   it('forgets a viewer when its signal aborts, and ends every stream on close', async () => {
     const hub = createHub();
     const leaving = subscribe(hub, 'a');
