@@ -10,11 +10,12 @@ export type CloseReason = 'client_closed' | 'stuck' | 'shutdown' | 'token_expire
  * Ticks of the hub's heartbeat clock in one heartbeat interval. A viewer is sent a heartbeat once it has been
  * sent nothing for a whole interval, on its own tick: a stream that carries images needs none, and viewers that
  * connected together (a wall of screens, everyone reconnecting after a proxy restart) are spread over the ticks,
- * so that no tick writes to all of them at once. With 10,000 idle viewers beaten on one tick, the event loop
- * stopped for their 10,000 writes, and their write requests, alive together, outlived the young generation: each
- * heartbeat left 6–7 MB of garbage in the old one (docs/BENCHMARKS.md, notes of 2026-12-04).
+ * so that no tick writes to all of them at once. With 10,000 idle viewers beaten together, the event loop
+ * stopped for 220–280 ms at each heartbeat (10–35 ms at the worst over 100 ticks), and their write requests, alive
+ * together, outlived the young generation: each heartbeat left 6–7 MB of garbage in the old one
+ * (docs/BENCHMARKS.md, notes of 2026-12-04).
  */
-export const HEARTBEAT_TICKS = 15;
+export const HEARTBEAT_TICKS = 100;
 
 /** The tick the next new viewer starts on, round robin. */
 let nextPhase = 0;

@@ -5,6 +5,7 @@ import type { DeliveryLimits } from '../../../src/core/delivery/delivery-limits.
 import type { DeliveryObserver } from '../../../src/core/delivery/delivery-observer.js';
 import type { StreamForm } from '../../../src/core/delivery/frame-sink.js';
 import { Hub } from '../../../src/core/delivery/hub.js';
+import { HEARTBEAT_TICKS } from '../../../src/core/delivery/subscriber.js';
 import type { ImageRecord } from '../../../src/core/image-record.js';
 import { newImage } from '../../support/images.js';
 import { RecordingSink } from '../../support/recording-sink.js';
@@ -140,17 +141,17 @@ describe('Hub', () => {
 
   it('spreads the heartbeats of viewers that connected together over the interval', async () => {
     const hub = createHub();
-    const viewers = Array.from({ length: 45 }, () => subscribe(hub, 'a'));
+    const viewers = Array.from({ length: 2 * HEARTBEAT_TICKS }, () => subscribe(hub, 'a'));
     await settle();
-    const beatsPerSecond: number[] = [];
+    const beatsPerTick: number[] = [];
     const beats = (): number => viewers.reduce((sum, viewer) => sum + viewer.sink.texts.length, 0);
-    for (let second = 0; second < 30; second++) {
+    for (let tick = 0; tick < 2 * HEARTBEAT_TICKS; tick++) {
       const before = beats();
-      mock.timers.tick(1_000);
-      beatsPerSecond.push(beats() - before);
+      mock.timers.tick(15_000 / HEARTBEAT_TICKS);
+      beatsPerTick.push(beats() - before);
     }
-    assert.ok(viewers.every((viewer) => viewer.sink.texts.length === 2), 'each one twice in 30 s');
-    assert.deepEqual(new Set(beatsPerSecond), new Set([3]), 'three of the 45 each second, never all at once');
+    assert.ok(viewers.every((viewer) => viewer.sink.texts.length === 2), 'each one twice in two intervals');
+    assert.deepEqual(new Set(beatsPerTick), new Set([2]), 'two of them at each tick, never all at once');
     await hub.close();
   });
 
