@@ -50,7 +50,13 @@ export interface BenchPlan {
     readonly durationMs: number;
     readonly inFlight: number;
   };
-  readonly idle: { readonly streams: number; readonly settleMs: number };
+  /**
+   * Idle streams and start-up: RSS `settleMs` after start and after opening, as before, and again once the server has
+   * been left alone for `startupHoldMs` (fresh) and `holdMs` (with the streams open): a Node server's heap is
+   * still the garbage of what it just did when it has settled for a second, and V8 gives it back some seconds
+   * later (its memory reducer), while the streams stay open for hours.
+   */
+  readonly idle: { readonly streams: number; readonly settleMs: number; readonly startupHoldMs: number; readonly holdMs: number };
   readonly slowViewers: {
     readonly stalled: number;
     readonly healthy: number;
@@ -100,7 +106,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
       cameraRate: { viewerCounts: [1, 10], perSecond: 30, publishes: 150 },
     },
     ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, warmupMs: 1_000, durationMs: 5_000, inFlight: 8 },
-    idle: { streams: 10_000, settleMs: 1_000 },
+    idle: { streams: 10_000, settleMs: 1_000, startupHoldMs: 15_000, holdMs: 60_000 },
     slowViewers: { stalled: 10, healthy: 100, imageBytes: 1 * MB, images: 40, perSecond: 4 },
     variants: { viewers: 100, imageBytes: 10 * KB, perSecond: 20, publishes: 200, encodesInFlight: 4 },
     loopback: { warmupMs: 300, trials: 3, durationMs: 1_000 },
@@ -123,7 +129,7 @@ export const PLANS: Readonly<Record<PlanName, BenchPlan>> = {
       cameraRate: { viewerCounts: [1, 10], perSecond: 30, publishes: 30 },
     },
     ingest: { imageBytes: 10 * KB, largeImageBytes: 1 * MB, warmupMs: 200, durationMs: 500, inFlight: 8 },
-    idle: { streams: 200, settleMs: 300 },
+    idle: { streams: 200, settleMs: 300, startupHoldMs: 600, holdMs: 1_200 },
     slowViewers: { stalled: 2, healthy: 5, imageBytes: 1 * MB, images: 10, perSecond: 10 },
     variants: { viewers: 10, imageBytes: 10 * KB, perSecond: 20, publishes: 40, encodesInFlight: 4 },
     loopback: { warmupMs: 200, trials: 2, durationMs: 200 },

@@ -1,5 +1,5 @@
 import type { FanOutCell } from '../cells/fan-out.js';
-import { idleStreamBytes } from '../cells/idle.js';
+import { idleStreamBytes, openedStreamBytes } from '../cells/idle.js';
 import { shortName, type ServerName } from '../servers/bench-server.js';
 import { DISTURBED_CORES, measureContention } from './contention.js';
 import { decimal, percent, size } from './format.js';
@@ -148,11 +148,16 @@ function readIdle(results: BenchResults): string[] {
     return outcome?.ok ? [{ name: server.name, measurement: outcome.value }] : [];
   });
   if (measured.length === 0) return [];
-  const perStream = measured.map(({ name, measurement }) => `${name} ${size(idleStreamBytes(measurement))}`);
-  const startup = measured.map(({ name, measurement }) => `${name} ${size(measurement.startupRssBytes)}`);
+  const { streams, holdMs, startupHoldMs } = results.plan.idle;
+  const perStream = measured.map(
+    ({ name, measurement }) => `${name} ${size(idleStreamBytes(measurement))} (${size(openedStreamBytes(measurement))} as opened)`,
+  );
+  const startup = measured.map(
+    ({ name, measurement }) => `${name} ${size(measurement.startupHeldRssBytes)} (${size(measurement.startupRssBytes)} at first)`,
+  );
   return [
-    `Memory per idle stream (${results.plan.idle.streams.toLocaleString('en-US')} open): ${perStream.join(', ')}. ` +
-      `RSS at start-up, before any request: ${startup.join(', ')}.`,
+    `Memory per idle stream (${streams.toLocaleString('en-US')} open, after ${holdMs / 1000} s): ${perStream.join(', ')}. ` +
+      `RSS at start-up, before any request, after ${startupHoldMs / 1000} s: ${startup.join(', ')}.`,
   ];
 }
 

@@ -1,4 +1,4 @@
-import { idleStreamBytes } from '../cells/idle.js';
+import { idleStreamBytes, openedStreamBytes } from '../cells/idle.js';
 import { isImageRelay, type ServerName } from '../servers/bench-server.js';
 import { commonCaseCells } from './common-case-table.js';
 import { decimal, size } from './format.js';
@@ -88,13 +88,18 @@ const idleStream: Judge = (results, build) => {
   const outcome = results.idle?.[build];
   if (!outcome?.ok) return undefined;
   const bytes = idleStreamBytes(outcome.value);
-  return { met: bytes <= TARGETS.idleStreamBytes, text: `${size(bytes)} (${outcome.value.load.opened.toLocaleString('en-US')} streams)` };
+  const opened = `${size(openedStreamBytes(outcome.value))} as opened`;
+  return { met: bytes <= TARGETS.idleStreamBytes, text: `${size(bytes)} after ${results.plan.idle.holdMs / 1000} s (${outcome.value.load.opened.toLocaleString('en-US')} streams; ${opened})` };
 };
 
 const startup: Judge = (results, build) => {
   const outcome = results.idle?.[build];
   if (!outcome?.ok) return undefined;
-  return { met: outcome.value.startupRssBytes <= TARGETS.startupRssBytes, text: size(outcome.value.startupRssBytes) };
+  const { startupHeldRssBytes, startupRssBytes } = outcome.value;
+  return {
+    met: startupHeldRssBytes <= TARGETS.startupRssBytes,
+    text: `${size(startupHeldRssBytes)} after ${results.plan.idle.startupHoldMs / 1000} s (${size(startupRssBytes)} after ${results.plan.idle.settleMs / 1000} s)`,
+  };
 };
 
 const CHECKS: readonly (readonly [target: string, judge: Judge])[] = [
