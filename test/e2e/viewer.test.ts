@@ -352,17 +352,20 @@ describe('the viewer, in a real browser', { skip }, () => {
     await page.close();
   });
 
-  it('shows a live channel in <img src=".../mjpeg"> on a page with no script', async (t) => {
-    await publishPng(server.url, 'mjpeg-wall', RED, [160, 120]);
+  it('shows a live channel in <img src=".../mjpeg"> on a page with no script, each frame as it comes', async (t) => {
+    // No heartbeat within the test: a frame must be on screen without a later frame (or a repeat) behind it.
+    const relay = await startRelay({ heartbeatIntervalMs: 600_000 });
+    t.after(() => relay.close());
+    await publishPng(relay.url, 'mjpeg-wall', RED, [160, 120]);
     // crossorigin only so that the test can read the pixels back (the relay answers CORS); a page needs none.
-    const pageHtml = `<!doctype html><title>no script</title><img id="live" crossorigin="anonymous" width="320" src="${server.url}/channels/mjpeg-wall/mjpeg">`;
+    const pageHtml = `<!doctype html><title>no script</title><img id="live" crossorigin="anonymous" width="320" src="${relay.url}/channels/mjpeg-wall/mjpeg">`;
     const other = http.createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': "script-src 'none'" }).end(pageHtml));
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     try {
       page = await browser.newPage();
       await page.goto(`http://127.0.0.1:${(other.address() as net.AddressInfo).port}/`);
       await waitForPixel(page, '#live', RED, MJPEG_TOLERANCE);
-      await publishPng(server.url, 'mjpeg-wall', BLUE, [160, 120]);
+      await publishPng(relay.url, 'mjpeg-wall', BLUE, [160, 120]);
       await waitForPixel(page, '#live', BLUE, MJPEG_TOLERANCE);
       await screenshot(page, t);
       await page.close();

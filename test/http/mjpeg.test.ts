@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
@@ -17,6 +18,11 @@ async function publishBytes(baseUrl: string, channel: string, bytes: Buffer, hea
   });
   assert.equal(response.status, 201);
   return (await response.json()) as { id: string };
+}
+
+async function channelViewers(baseUrl: string, channel: string): Promise<number> {
+  const { channels } = (await (await fetch(`${baseUrl}/channels`)).json()) as { channels: { channel: string; viewers: number }[] };
+  return channels.find((entry) => entry.channel === channel)?.viewers ?? 0;
 }
 
 async function jpegInfo(bytes: Buffer): Promise<[string | undefined, number | undefined, number | undefined]> {
@@ -38,14 +44,14 @@ describe('MJPEG streams', () => {
   });
   after(() => server.close());
 
-  it('sends the latest image at once as a JPEG frame, delimited at once so a browser shows it', async () => {
+  it('sends the latest image at once as a JPEG frame, with the next part opened behind it so a browser shows it', async () => {
     await publishBytes(server.url, 'mj-still', readFixture('video-001.png'));
     const reader = await MjpegReader.open(`${server.url}/channels/mj-still/mjpeg`);
     try {
       assert.equal(reader.status, 200);
       assert.match(reader.response.headers['content-type'] ?? '', /^multipart\/x-mixed-replace; boundary=\S+$/);
       assert.equal(reader.response.headers['cache-control'], 'no-cache');
-      // The reader only counts a frame once the delimiter after it has arrived: no further image is published.
+      // The reader, like Chrome, counts a frame only once the next part's headers follow it: no further image comes.
       const [frame] = await reader.waitForFrames(1);
       assert.deepEqual(await jpegInfo(frame!), ['jpeg', 150, 103]);
       assert.equal(reader.partHeaders[0]!['content-type'], 'image/jpeg');
@@ -170,6 +176,18 @@ describe('MJPEG streams', () => {
       assert.equal(stream.error, undefined);
       assert.equal(stream.closedByServer, true, 'the stream ends with --boundary--');
     }
+  });
+
+  it('is read frame by frame by ffmpeg, which finds each part by its delimiter', { skip: ffprobeSkipReason() }, async () => {
+    await publishBytes(server.url, 'mj-ffmpeg', readFixture('video-001.png'));
+    const ffmpeg = path.join(path.dirname(findFfprobe()!), 'ffmpeg');
+    // framemd5 prints one line per decoded frame: two different pictures make two different lines.
+    const reading = promisify(execFile)(ffmpeg, ['-v', 'error', '-i', `${server.url}/channels/mj-ffmpeg/mjpeg`, '-frames:v', '2', '-f', 'framemd5', '-'], { timeout: 30_000 });
+    await waitFor(async () => (await channelViewers(server.url, 'mj-ffmpeg')) === 1, 'ffmpeg to open the stream');
+    await publishBytes(server.url, 'mj-ffmpeg', readFixture('video-005.gray.jpeg'));
+    const frames = (await reading).stdout.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+    assert.equal(frames.length, 2, frames.join('\n'));
+    assert.notEqual(frames[0]!.split(',').at(-1), frames[1]!.split(',').at(-1), 'two different pictures');
   });
 
   it('is read by ffprobe (Debian ffmpeg) as an MJPEG video stream', { skip: ffprobeSkipReason() }, async () => {

@@ -2,8 +2,8 @@ import http from 'node:http';
 
 /**
  * A strict reader of a `multipart/x-mixed-replace` MJPEG response: it takes the boundary from the Content-Type,
- * checks the stream opens with it, and reads every part by its Content-Length, requiring the next delimiter right
- * after the part's bytes (what makes browsers show a frame at once). Frames are kept in arrival order.
+ * checks the stream opens with it, and reads every part up to the next delimiter, counting a frame only once the
+ * next part's headers follow it (what makes Chrome show a frame at once). Frames are kept in arrival order.
  */
 export class MjpegReader {
   readonly frames: Buffer[] = [];
@@ -80,23 +80,23 @@ export class MjpegReader {
     this.request.destroy();
   }
 
+  /**
+   * Parts are read as Chrome's multipart parser reads them: a part ends at the next delimiter (there is no
+   * Content-Length to trust), and it counts as a frame only once the headers of the part after it have arrived,
+   * which is when Chrome puts it on screen. A stream that sent a frame's headers in front of the frame would
+   * leave its newest frame uncounted here, as it would leave it off screen there.
+   */
   private feed(chunk: Buffer): void {
     this.buffered = Buffer.concat([this.buffered, chunk]);
     const opening = Buffer.from(`--${this.boundary}\r\n`, 'latin1');
-    const delimiter = Buffer.from(`\r\n--${this.boundary}\r\n`, 'latin1');
+    const delimiter = Buffer.from(`\r\n--${this.boundary}`, 'latin1');
     if (!this.opened) {
       if (this.buffered.length < opening.length) return;
       if (!this.buffered.subarray(0, opening.length).equals(opening)) return this.fail('the stream does not open with its boundary');
       this.buffered = this.buffered.subarray(opening.length);
       this.opened = true;
     }
-    const closing = Buffer.from(`\r\n--${this.boundary}--`, 'latin1');
     for (;;) {
-      // After a frame's delimiter, an empty part and the closing delimiter end the stream (RFC 2046 5.1.1).
-      if (this.buffered.length >= closing.length && this.buffered.subarray(0, closing.length).equals(closing)) {
-        this.closedByServer = true;
-        break;
-      }
       const headersEnd = this.buffered.indexOf('\r\n\r\n');
       if (headersEnd === -1) break;
       const headers: Record<string, string> = {};
@@ -104,16 +104,26 @@ export class MjpegReader {
         const colon = line.indexOf(':');
         headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
-      const length = Number(headers['content-length']);
-      if (!Number.isSafeInteger(length)) return this.fail('a part without Content-Length');
       const start = headersEnd + 4;
-      if (this.buffered.length < start + length + delimiter.length) break;
-      if (!this.buffered.subarray(start + length, start + length + delimiter.length).equals(delimiter)) {
-        return this.fail('a part is not followed at once by the delimiter');
+      const end = this.buffered.indexOf(delimiter, start);
+      if (end === -1) break;
+      const afterDelimiter = end + delimiter.length;
+      if (this.buffered.length < afterDelimiter + 2) break;
+      const frame = this.buffered.subarray(start, end);
+      if (this.buffered.subarray(afterDelimiter, afterDelimiter + 2).toString('latin1') === '--') {
+        // The closing delimiter (RFC 2046 5.1.1) after the empty part the last frame opened.
+        if (frame.length > 0) return this.fail('the stream closed in the middle of a frame');
+        this.closedByServer = true;
+        break;
       }
-      this.frames.push(Buffer.from(this.buffered.subarray(start, start + length)));
+      if (!this.buffered.subarray(afterDelimiter, afterDelimiter + 2).equals(Buffer.from('\r\n'))) {
+        return this.fail('a delimiter is not followed by a line break');
+      }
+      // The frame is on screen once the next part's headers are in.
+      if (this.buffered.indexOf('\r\n\r\n', afterDelimiter + 2) === -1) break;
+      this.frames.push(Buffer.from(frame));
       this.partHeaders.push(headers);
-      this.buffered = this.buffered.subarray(start + length + delimiter.length);
+      this.buffered = this.buffered.subarray(afterDelimiter + 2);
     }
     this.wake();
   }
