@@ -10,6 +10,7 @@ import { installPublishLimit } from './access/publish-limit-hook.js';
 import { clientErrorResponse, frameworkErrorResponse, installErrorResponses, refuseMissingHost } from './error-response.js';
 import { publishBodyLimit, streamingJsonBodyParser } from './ingest/request-body.js';
 import { leanPublishPath, type LeanPath } from './lean-publish.js';
+import { lazySchemaCompilers } from './lazy-schema-compilers.js';
 import type { RelayContext, RouteModule } from './relay-context.js';
 import { channelImageRoutes } from './routes/channel-images.js';
 import { channelListRoutes } from './routes/channel-list.js';
@@ -73,6 +74,8 @@ export async function buildHttpApp(context: RelayContext, logger: Logger, option
     clientErrorHandler: clientErrorResponse(onRefused),
     // Typed per server kind by Fastify; the handler only uses what both kinds' requests and replies have.
     frameworkErrors: frameworkErrorResponse(onRefused, context.config.corsOrigins === '*') as never,
+    // Ajv and fast-json-stringify only once a route has a schema (none has): lazy-schema-compilers.ts.
+    schemaController: { compilersFactory: lazySchemaCompilers() as never },
   };
   // With TLS: HTTP/2, so a browser multiplexes every stream and image fetch on one connection; HTTP/1.1 through
   // ALPN for clients that do not speak it. The routes see the same request and reply either way.
