@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 /**
  * Fastify's schema compilers, loaded the first time a route with a JSON schema needs one.
  *
- * Fastify requires its validator (Ajv, some 90 modules) and its serializer (fast-json-stringify, which loads Ajv
- * too) when the server is made, whether or not any route has a schema; the relay's routes have none, so they sat
- * in every relay's memory unused (1.4 MB of heap and their code, measured on 2026-12-04). Given as
+ * Fastify requires its validator (Ajv) and its serializer (fast-json-stringify, which loads Ajv too) when the
+ * server is made, whether or not any route has a schema; the relay's routes have none, so they sat in every
+ * relay's memory unused: 113 of the 298 modules it loaded at start (docs/BENCHMARKS.md, 2026-12-04). Given as
  * `schemaController.compilersFactory`, these builders are called by Fastify only when it sets a compiler up for a
  * schema, and then build exactly what Fastify would have built.
  */
