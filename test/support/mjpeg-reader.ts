@@ -110,13 +110,14 @@ export class MjpegReader {
       const afterDelimiter = end + delimiter.length;
       if (this.buffered.length < afterDelimiter + 2) break;
       const frame = this.buffered.subarray(start, end);
-      if (this.buffered.subarray(afterDelimiter, afterDelimiter + 2).toString('latin1') === '--') {
+      const delimiterEnd = this.buffered.subarray(afterDelimiter, afterDelimiter + 2).toString('latin1');
+      if (delimiterEnd === '--') {
         // The closing delimiter (RFC 2046 5.1.1) after the empty part the last frame opened.
         if (frame.length > 0) return this.fail('the stream closed in the middle of a frame');
         this.closedByServer = true;
         break;
       }
-      if (!this.buffered.subarray(afterDelimiter, afterDelimiter + 2).equals(Buffer.from('\r\n'))) {
+      if (delimiterEnd !== '\r\n') {
         return this.fail('a delimiter is not followed by a line break');
       }
       // The frame is on screen once the next part's headers are in.

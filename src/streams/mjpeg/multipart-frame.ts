@@ -4,9 +4,9 @@
  *
  * Each frame is followed at once by the next delimiter and the next part's headers. Chrome puts a part on screen
  * only once it has parsed the headers of the part after it (its multipart parser finishes a part there), so a
- * stream that wrote a frame's headers in front of the frame showed each picture only when the next one came: a
- * channel that changes once a minute was a minute late, a still one never up to date until a heartbeat repeated
- * it. With the headers written ahead, every frame is on screen as soon as its last byte arrives. The price is
+ * stream that wrote a frame's headers in front of the frame showed each picture only when something came after
+ * it: a channel that changes once a minute was up to a heartbeat (15 s, the repeated frame) late. With the
+ * headers written ahead, every frame is on screen as soon as its last byte arrives. The price is
  * that a part cannot announce its Content-Length (its size is not known when its headers go out): clients find
  * the end of a part by its delimiter, as the multipart grammar has them do, and ffmpeg does.
  */
