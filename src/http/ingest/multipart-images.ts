@@ -1,27 +1,24 @@
-import type { MultipartFile } from '@fastify/multipart';
-import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { RelayError } from '../../core/errors.js';
-import { parseImageMeta, withCaption, type ImageMeta } from '../../core/image-meta.js';
+import { parseImageMeta, withCaption, type ImageMeta, MAX_META_BYTES } from '../../core/image-meta.js';
 import { imageFromBytes } from '../../core/image/ingest.js';
 import type { NewImage } from '../../core/image-record.js';
-
-/**
- * Reads from the form parser, whose own failures on a malformed body (busboy's "Unexpected end of multipart
- * data" and the like) carry no status: they are the client's fault, so they become a 400, not a 500. Limit errors
- * (413) keep their status and are mapped in error-response.ts.
- */
-async function readForm<T>(read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    const status = (error as { statusCode?: unknown }).statusCode;
-    if (error instanceof RelayError || typeof status === 'number') throw error;
-    throw new RelayError('invalid_multipart', `The multipart/form-data body is malformed: ${(error as Error).message}.`);
-  }
-}
+import { readMultipartForm, type FormLimits } from './multipart-form.js';
 
 /** Files one form may publish: a burst of frames, not an upload of an album. */
 export const MAX_FILES_PER_REQUEST = 8;
+
+/** What one form may hold, for images of at most `maxImageBytes`. */
+export function imageFormLimits(maxImageBytes: number): FormLimits {
+  return {
+    fileBytes: maxImageBytes,
+    files: MAX_FILES_PER_REQUEST,
+    fields: 8,
+    fieldBytes: 2 * MAX_META_BYTES,
+    parts: MAX_FILES_PER_REQUEST + 8,
+    headerPairs: 64,
+  };
+}
 
 /**
  * Reads a multipart form's image files one at a time, handing each to `publish` as soon as it is complete, so a
@@ -30,7 +27,7 @@ export const MAX_FILES_PER_REQUEST = 8;
  * @returns what `publish` returned, per file, in order.
  */
 export async function publishMultipartImages<Published>(
-  request: FastifyRequest,
+  request: IncomingMessage,
   channel: string,
   maxImageBytes: number,
   publish: (image: NewImage) => Promise<Published>,
@@ -39,20 +36,14 @@ export async function publishMultipartImages<Published>(
   let meta: ImageMeta | undefined;
   let caption: string | undefined;
   try {
-    const parts = request.parts();
-    for (;;) {
-      const next = await readForm(() => parts.next());
-      if (next.done) break;
-      const part = next.value;
-      if (part.type === 'field') {
-        const value = typeof part.value === 'string' ? part.value : String(part.value);
-        if (part.fieldname === 'meta') meta = parseImageMeta(value, 'The meta field');
-        else if (part.fieldname === 'caption') caption = value;
-        continue;
+    await readMultipartForm(request, imageFormLimits(maxImageBytes), async (part) => {
+      if (part.kind === 'field') {
+        if (part.name === 'meta') meta = parseImageMeta(part.value, 'The meta field');
+        else if (part.name === 'caption') caption = part.value;
+        return;
       }
-      const bytes = await readForm(() => (part as MultipartFile).toBuffer());
-      published.push(await publish(imageFromBytes(channel, bytes, maxImageBytes, withCaption(meta, caption))));
-    }
+      published.push(await publish(imageFromBytes(channel, part.bytes, maxImageBytes, withCaption(meta, caption))));
+    });
   } catch (error) {
     // Images before the failing one were published; the refusal says so rather than hiding them.
     if (published.length > 0 && error instanceof Error) Object.assign(error, { published });

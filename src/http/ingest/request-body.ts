@@ -184,3 +184,11 @@ export function streamingJsonBodyParser(parseString: StringParser, maxImageBytes
 export function rawBodyParser(request: FastifyRequest, payload: Readable, done: Done): void {
   readRawBody(payload, request.headers, request.routeOptions.bodyLimit ?? Infinity, done);
 }
+
+/** The body a form request has in its handler: none yet, since the route reads the form as it streams in. */
+export const FORM_BODY: unique symbol = Symbol('multipart/form-data, read by the route');
+
+/** A content-type parser for `multipart/form-data` that reads nothing: the route does (multipart-form.ts). */
+export function formBodyParser(_request: FastifyRequest, _payload: Readable, done: Done): void {
+  done(null, FORM_BODY);
+}

@@ -1,15 +1,13 @@
-import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requirePublish, requireSubscribe } from '../../core/access/access-policy.js';
 import { resolveChannelName } from '../../core/channel-name.js';
 import { RelayError } from '../../core/errors.js';
 import type { NewImage } from '../../core/image-record.js';
-import { MAX_META_BYTES } from '../../core/image-meta.js';
 import { describeImage, type ImageDescription } from '../image-description.js';
 import { immutableCacheControl, latestCacheControl, sendImageOrVariant } from '../image-response.js';
 import { imageFromParsedBody, type IngestQuery } from '../ingest/image-body.js';
-import { IMAGE_MEDIA_TYPE, publishBodyLimit, rawBodyParser } from '../ingest/request-body.js';
-import { MAX_FILES_PER_REQUEST, publishMultipartImages } from '../ingest/multipart-images.js';
+import { IMAGE_MEDIA_TYPE, FORM_BODY, formBodyParser, publishBodyLimit, rawBodyParser } from '../ingest/request-body.js';
+import { publishMultipartImages } from '../ingest/multipart-images.js';
 import { sendJsonReply } from '../json-reply.js';
 import type { RelayContext } from '../relay-context.js';
 
@@ -30,16 +28,8 @@ export const channelImageRoutes = (context: RelayContext) =>
     // Parsers for this context only: /receive-image stays JSON-only, as the original was.
     app.addContentTypeParser('application/octet-stream', rawBodyParser);
     app.addContentTypeParser(IMAGE_MEDIA_TYPE, rawBodyParser);
-    await app.register(multipart, {
-      limits: {
-        fileSize: config.maxImageBytes,
-        files: MAX_FILES_PER_REQUEST,
-        fields: 8,
-        fieldSize: 2 * MAX_META_BYTES,
-        parts: MAX_FILES_PER_REQUEST + 8,
-        headerPairs: 64,
-      },
-    });
+    // A form is read by its route as it streams in (multipart-images.ts), not by a body parser.
+    app.addContentTypeParser('multipart/form-data', formBodyParser);
 
     const publishOne = async (request: FastifyRequest, image: NewImage): Promise<ImageDescription> => {
       const { record, viewers } = await hub.publish(image);
@@ -56,8 +46,8 @@ export const channelImageRoutes = (context: RelayContext) =>
     ): Promise<void> => {
       const channel = resolveChannelName(request.params.channel);
       requirePublish(request.grant, channel);
-      if (request.isMultipart()) {
-        const images = await publishMultipartImages(request, channel, config.maxImageBytes, (image) =>
+      if (request.body === FORM_BODY) {
+        const images = await publishMultipartImages(request.raw, channel, config.maxImageBytes, (image) =>
           publishOne(request, image),
         );
         return sendJsonReply(reply, 201, { images }, { location: images[0]!.url });
