@@ -1,7 +1,6 @@
 /** One subcommand of the `image-relay` executable. */
 export interface Command {
   readonly name: string;
-  readonly summary: string;
   /** Full help, shown by `image-relay <name> --help`. */
   readonly usage: string;
   /** Runs the command; resolves with the process exit code. */

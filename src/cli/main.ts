@@ -1,10 +1,23 @@
 import { UsageError, type Command, type CommandIo } from './command.js';
-import { publishCommand } from './commands/publish.js';
-import { serveCommand, serveOptionsHelp } from './commands/serve.js';
-import { subscribeCommand } from './commands/subscribe.js';
-import { watchCommand } from './commands/watch.js';
 
-const COMMANDS: readonly Command[] = [serveCommand, publishCommand, watchCommand, subscribeCommand];
+/** A subcommand as the overview lists it; its module is loaded only to run it (a relay never loads the client). */
+interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+const SERVE: CommandEntry = {
+  name: 'serve',
+  summary: 'run the relay (what `npm start` runs)',
+  load: async () => (await import('./commands/serve.js')).serveCommand,
+};
+const COMMANDS: readonly CommandEntry[] = [
+  SERVE,
+  { name: 'publish', summary: 'publish image files, a folder of them, or stdin', load: async () => (await import('./commands/publish.js')).publishCommand },
+  { name: 'watch', summary: 'publish each new or changed image file in a folder', load: async () => (await import('./commands/watch.js')).watchCommand },
+  { name: 'subscribe', summary: 'print (and save) every image published to channels', load: async () => (await import('./commands/subscribe.js')).subscribeCommand },
+];
 
 function overview(): string {
   const lines = COMMANDS.map((command) => `  ${command.name.padEnd(10)} ${command.summary}`);
@@ -16,15 +29,18 @@ export async function runCli(argv: string[], io: CommandIo): Promise<number> {
   const [first, ...rest] = argv;
   if (first === 'help' || first === '--help' || first === '-h') {
     // Without a command image-relay serves, so its help shows the relay's options too, grouped by purpose.
+    const { serveOptionsHelp } = await import('./commands/serve.js');
     io.stdout.write(`${overview()}\nThe relay's options (image-relay serve), by purpose:\n\n${serveOptionsHelp()}`);
     return 0;
   }
-  const command = first === undefined || first.startsWith('-') ? serveCommand : COMMANDS.find((candidate) => candidate.name === first);
-  const args = command === serveCommand && (first === undefined || first.startsWith('-')) ? argv : rest;
-  if (!command) {
+  const servesByDefault = first === undefined || first.startsWith('-');
+  const entry = servesByDefault ? SERVE : COMMANDS.find((candidate) => candidate.name === first);
+  const args = servesByDefault ? argv : rest;
+  if (!entry) {
     io.stderr.write(`image-relay: unknown command "${first}"\n\n${overview()}`);
     return 2;
   }
+  const command = await entry.load();
   try {
     return await command.run(args, io);
   } catch (error) {

@@ -8,7 +8,6 @@ import { Progress } from '../progress.js';
 
 export const publishCommand: Command = {
   name: 'publish',
-  summary: 'publish image files, a folder of them, or stdin',
   usage: `Usage: image-relay publish <file...|folder|-> [options]
 
 Publishes each file (a folder's images in name order; "-" reads one image from stdin). Prints one line per

@@ -29,7 +29,6 @@ export function serveOptionsHelp(): string {
 
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'run the relay (what `npm start` runs)',
   usage: `Usage: image-relay serve [options]
 
 Runs the relay. Every option is also an environment variable, and may be set in a JSON config file

@@ -9,7 +9,6 @@ import { describeFailure } from '../image-files.js';
 
 export const subscribeCommand: Command = {
   name: 'subscribe',
-  summary: 'print (and save) every image published to channels',
   usage: `Usage: image-relay subscribe [--channel NAME...] [--out FOLDER] [options]
 
 Follows channels and prints one line per image (id, channel, type, bytes, dimensions, url). With --out, saves

@@ -16,7 +16,6 @@ const DEFAULT_SETTLE_MS = 500;
 
 export const watchCommand: Command = {
   name: 'watch',
-  summary: 'publish each new or changed image file in a folder',
   usage: `Usage: image-relay watch <folder> [options]
 
 Publishes every image file that appears or changes in the folder (${ACCEPTED_TYPE_NAMES} by name; hidden
