@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { hasDiskUsage, hasReadinessCheck, type ChannelBackend } from './core/storage/channel-backend.js';
 import { openBackend } from './backend/backend-table.js';
 import type { RelayConfig } from './config/relay-config.js';
@@ -20,6 +21,9 @@ import { DEFAULT_MAX_INPUT_PIXELS, VariantService } from './imaging/variant-serv
 import { RelayMetrics } from './metrics/relay-metrics.js';
 import { mjpegConverters } from './streams/mjpeg/mjpeg-form.js';
 import { createSseForms } from './streams/sse/image-frames.js';
+
+// Required, not imported: no lexing of a CommonJS module at start (http/app.ts says why).
+const pino = createRequire(import.meta.url)('pino') as typeof import('pino');
 
 export interface RelayOptions {
   /** Defaults to pino on stdout at the configured level. */

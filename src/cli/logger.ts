@@ -1,5 +1,9 @@
-import pino, { type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger } from 'pino';
 import type { RelayConfig } from '../config/relay-config.js';
+
+// Required, not imported: no lexing of a CommonJS module at start (http/app.ts says why).
+const pino = createRequire(import.meta.url)('pino') as typeof import('pino');
 
 export type LogFormat = 'pretty' | 'json';
 

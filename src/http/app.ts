@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import cors from '@fastify/cors';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { createRequire } from 'node:module';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { ErrorCode } from '../core/errors.js';
 import { PublishLimit } from '../core/limits/publish-limit.js';
@@ -20,6 +20,18 @@ import { metricsRoutes } from './routes/metrics.js';
 import { originalApiRoutes } from './routes/original-api.js';
 import { channelMjpegRoutes } from '../streams/mjpeg/mjpeg-routes.js';
 import { channelEventRoutes } from '../streams/sse/event-routes.js';
+
+/**
+ * Fastify and @fastify/cors (and pino, in relay.ts and cli/logger.ts) are loaded with `require`, not `import`. To
+ * import a CommonJS module, Node's ES module loader runs cjs-module-lexer over its source to find its named
+ * exports; over fastify.js (35 kB) the lexer gets hot enough for V8 to optimize it on a worker thread, and that
+ * compilation's memory stays in the thread's malloc arena: 2–3 MB of the relay's start-up RSS, more than any
+ * package it loads (docs/BENCHMARKS.md, notes of 2026-12-08). `require` needs no lexer; `typeof import()` is a
+ * type and loads nothing.
+ */
+const requireCommonJs = createRequire(import.meta.url);
+const cors = requireCommonJs('@fastify/cors') as typeof import('@fastify/cors');
+const { fastify: Fastify, LogController } = requireCommonJs('fastify') as typeof import('fastify');
 
 /** Every feature's routes; adding a feature (or a stream protocol, from its folder under streams/) is adding a line here. */
 const ROUTE_MODULES: readonly RouteModule[] = [
