@@ -166,6 +166,32 @@ describe('multipart forms, read as they stream in', () => {
     }
   });
 
+  it('leave the connection usable after refusing a form in the middle of its body', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const send = (body: Buffer, contentType: string): Promise<Answer> =>
+        new Promise((resolve, reject) => {
+          const request = http.request(`${relay.url}/channels/kept-alive/images`, { method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': String(body.length) } });
+          request.on('response', (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown> }));
+          });
+          request.on('error', reject);
+          request.end(body);
+        });
+      // Forty files, so the refusal (at the ninth) comes while most of the body is still to be read.
+      const files = Array.from({ length: 40 }, (_, index): readonly [string, Buffer] => ['image', solidPng(8, 8, [index, 1, 1], { padToBytes: 32 * 1024 })]);
+      const refused = await send(form(files), CONTENT_TYPE);
+      assert.equal(refused.status, 413);
+      assert.equal(refused.body.error, 'too_many_files');
+      const next = await send(solidPng(2, 2, [7, 7, 7]), 'image/png');
+      assert.equal(next.status, 201, 'the same connection takes the next publish');
+    } finally {
+      agent.destroy();
+    }
+  });
+
   it('refuse a form whose body ends inside a part with 400 invalid_multipart', async () => {
     const body = Buffer.concat([partHead('image', { filename: 'a.png' }), solidPng(1, 1, [1, 1, 1])]);
     const answer = await postInPieces(`${relay.url}/channels/ends-early/images`, body, 1 << 16);

@@ -67,7 +67,9 @@ export async function readMultipartForm(
     const fail = (error: unknown): void => {
       if (settled) return;
       settled = true;
+      // The rest of the body is read and dropped, as a refused raw body's is, so the connection stays usable.
       request.unpipe(parser);
+      request.resume();
       reject(error);
     };
     const then = (step: () => void | Promise<void>): void => {
