@@ -21,24 +21,32 @@ export type FormPart =
   | { readonly kind: 'field'; readonly name: string; readonly value: string }
   | { readonly kind: 'file'; readonly name: string; readonly bytes: Buffer };
 
-/** busboy, the parser @fastify/multipart is built on; loaded by the first form, so a relay that gets none never loads it. */
+/** busboy (the parser @fastify/multipart wraps); loaded by the first form, so a relay that gets none never loads it. */
 type Busboy = typeof import('@fastify/busboy').Busboy;
 let busboy: Promise<Busboy> | undefined;
 const loadBusboy = (): Promise<Busboy> => (busboy ??= import('@fastify/busboy').then((module) => module.Busboy));
 
-/** The parser's own failures on a malformed body carry no status: they are the client's, so a 400. */
-function malformed(error: unknown): RelayError {
-  const message = (error as Error).message;
-  if (CUT_OFF.test(message)) return new RelayError('invalid_multipart', 'The multipart/form-data body is malformed: unexpected end of the form, before its closing boundary (was the upload cut off?).');
-  return new RelayError('invalid_multipart', `The multipart/form-data body is malformed: ${message}.`);
-}
-
 /** busboy's words for a body that ends inside the form, or inside a part. */
 const CUT_OFF = /unexpected end of multipart data|terminated early/i;
 
-/** A field name that would shadow an object's own (`__proto__`, `constructor`, ...): refused, as Fastify refuses such JSON keys. */
-function isPrototypeName(name: string): boolean {
-  return name in Object.prototype;
+/** A form that ends before its closing boundary: busboy saw its end, or the client went away. */
+function cutOff(): RelayError {
+  return new RelayError('invalid_multipart', 'The multipart/form-data body is malformed: unexpected end of the form, before its closing boundary (was the upload cut off?).');
+}
+
+/** The parser's own failures on a malformed body carry no status: they are the client's, so a 400. */
+function malformed(error: unknown): RelayError {
+  const message = (error as Error).message;
+  if (CUT_OFF.test(message)) return cutOff();
+  return new RelayError('invalid_multipart', `The multipart/form-data body is malformed: ${message}.`);
+}
+
+/**
+ * A refusal of a part named like an object's own property (`__proto__`, `constructor`, ...), as Fastify refuses
+ * such JSON keys; undefined for any other name.
+ */
+function prototypeNameRefusal(name: string): RelayError | undefined {
+  return name in Object.prototype ? new RelayError('invalid_multipart', `A form field is named "${name}", which the relay refuses.`) : undefined;
 }
 
 /**
@@ -94,7 +102,8 @@ export async function readMultipartForm(
     }
 
     parser.on('field', (name: string, value: string) => {
-      if (isPrototypeName(name)) return fail(new RelayError('invalid_multipart', `A form field is named "${name}", which the relay refuses.`));
+      const refusal = prototypeNameRefusal(name);
+      if (refusal) return fail(refusal);
       then(() => onPart({ kind: 'field', name, value }));
     });
     parser.on('file', (name: string, file: Readable) => {
@@ -104,9 +113,10 @@ export async function readMultipartForm(
         file.resume();
         fail(new RelayError('image_too_large', `A file of the form is larger than this relay accepts (${limits.fileBytes} bytes).`));
       });
-      if (isPrototypeName(name)) {
+      const refusal = prototypeNameRefusal(name);
+      if (refusal) {
         file.resume();
-        return fail(new RelayError('invalid_multipart', `A form field is named "${name}", which the relay refuses.`));
+        return fail(refusal);
       }
       then(async () => {
         const chunks: Buffer[] = [];
@@ -137,7 +147,7 @@ export async function readMultipartForm(
       sawData = true;
     });
     request.on('close', () => {
-      if (!request.readableEnded) fail(new RelayError('invalid_multipart', 'The form ended before its closing boundary: the upload was cut off.'));
+      if (!request.readableEnded) fail(cutOff());
     });
     request.pipe(parser);
   });

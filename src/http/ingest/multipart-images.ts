@@ -9,7 +9,7 @@ import { readMultipartForm, type FormLimits } from './multipart-form.js';
 export const MAX_FILES_PER_REQUEST = 8;
 
 /** What one form may hold, for images of at most `maxImageBytes`. */
-export function imageFormLimits(maxImageBytes: number): FormLimits {
+function imageFormLimits(maxImageBytes: number): FormLimits {
   return {
     fileBytes: maxImageBytes,
     files: MAX_FILES_PER_REQUEST,
